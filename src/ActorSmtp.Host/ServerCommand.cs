@@ -1,0 +1,78 @@
+using Akka.Configuration;
+using Akka.Hosting;
+using ActorSmtp.Server.Configuration;
+using ActorSmtp.Server.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using LogLevel = Akka.Event.LogLevel;
+
+namespace ActorSmtp.Host;
+
+/// <summary>`actorsmtp [--config FILE]`: validate the configuration, then run until stopped.</summary>
+internal static class ServerCommand
+{
+    /// <summary>Exit code for a configuration that cannot be used; nothing has been bound yet.</summary>
+    public const int InvalidConfiguration = 2;
+
+    public static async Task<int> RunAsync(FileInfo? configFile, CancellationToken cancellation)
+    {
+        if (!TryLoad(configFile, out var config, out var settings))
+            return InvalidConfiguration;
+
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff ";
+            o.UseUtcTimestamp = true;
+        });
+        builder.Services.AddAkka("actorsmtp", (akka, _) => akka
+            .AddHocon(config, HoconAddMode.Prepend)
+            .ConfigureLoggers(loggers =>
+            {
+                loggers.LogLevel = LogLevel.InfoLevel;
+                loggers.ClearLoggers();
+                loggers.AddLoggerFactory();
+            })
+            .WithActorSmtp(settings));
+
+        using var host = builder.Build();
+        try
+        {
+            await host.RunAsync(cancellation);
+            return 0;
+        }
+        catch (Exception ex) when (ex is System.Net.Sockets.SocketException || ex.InnerException is System.Net.Sockets.SocketException)
+        {
+            Console.Error.WriteLine($"actorsmtp: cannot listen: {(ex.InnerException ?? ex).Message}");
+            return 1;
+        }
+    }
+
+    private static bool TryLoad(FileInfo? file, out Config config, out ActorSmtpSettings settings)
+    {
+        config = Config.Empty;
+        settings = null!;
+        try
+        {
+            config = ActorSmtpConfig.Load(file?.FullName);
+            settings = ActorSmtpSettings.FromConfig(config);
+            return true;
+        }
+        catch (SettingsException ex)
+        {
+            Console.Error.WriteLine($"actorsmtp: {ex.Message}");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"actorsmtp: cannot read {file?.FullName}: {ex.Message}");
+        }
+        catch (ConfigurationException ex)
+        {
+            Console.Error.WriteLine($"actorsmtp: {file?.FullName} is not valid HOCON: {ex.Message}");
+        }
+        return false;
+    }
+}

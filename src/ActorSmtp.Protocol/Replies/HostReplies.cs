@@ -1,0 +1,28 @@
+namespace ActorSmtp.Protocol.Replies;
+
+/// <summary>Replies that name this server; built once per configured hostname.</summary>
+public sealed class HostReplies
+{
+    public HostReplies(string hostname)
+    {
+        Hostname = hostname;
+        Greeting = SmtpReply.Create(220, null, $"{hostname} ESMTP ActorSmtp");
+        HeloOk = SmtpReply.Create(250, null, hostname);
+        Closing = SmtpReply.Create(221, "2.0.0", "Bye");
+        Timeout = SmtpReply.Create(421, "4.4.2", $"{hostname} Error: timeout exceeded");
+        TooManyErrors = SmtpReply.Create(421, "4.7.0", $"{hostname} Error: too many errors");
+        TooManyConnections = SmtpReply.Create(421, "4.7.0", $"{hostname} Error: too many connections");
+        ShuttingDown = SmtpReply.Create(421, "4.3.2", $"{hostname} Service shutting down");
+    }
+
+    public string Hostname { get; }
+    public SmtpReply Greeting { get; }
+    public SmtpReply HeloOk { get; }
+    public SmtpReply Closing { get; }
+    public SmtpReply Timeout { get; }
+    public SmtpReply TooManyErrors { get; }
+    public SmtpReply TooManyConnections { get; }
+    public SmtpReply ShuttingDown { get; }
+
+    public static SmtpReply Queued(string messageId) => SmtpReply.Create(250, "2.0.0", $"Ok: queued as {messageId}");
+}

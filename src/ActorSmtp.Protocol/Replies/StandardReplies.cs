@@ -1,0 +1,54 @@
+namespace ActorSmtp.Protocol.Replies;
+
+/// <summary>
+/// The fixed replies of the protocol, built once. Texts follow Postfix smtpd where it has one,
+/// so operators recognise them; every code after the greeting carries an RFC 3463 status.
+/// </summary>
+public static class StandardReplies
+{
+    public static readonly SmtpReply Ok = SmtpReply.Create(250, "2.0.0", "Ok");
+    public static readonly SmtpReply SenderOk = SmtpReply.Create(250, "2.1.0", "Ok");
+    public static readonly SmtpReply RecipientOk = SmtpReply.Create(250, "2.1.5", "Ok");
+    public static readonly SmtpReply StartMailInput = SmtpReply.Create(354, null, "End data with <CR><LF>.<CR><LF>");
+    public static readonly SmtpReply CannotVerify =
+        SmtpReply.Create(252, "2.5.2", "Cannot VRFY user, but will accept message and attempt delivery");
+    public static readonly SmtpReply Help = SmtpReply.Create(214, "2.0.0", "Commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT VRFY HELP");
+
+    // RFC 5321 §4.2.4 / §4.1.4: unknown, unimplemented and out-of-sequence commands.
+    public static readonly SmtpReply UnknownCommand = SmtpReply.Create(500, "5.5.2", "Error: command not recognized");
+    public static readonly SmtpReply EmptyCommand = SmtpReply.Create(500, "5.5.2", "Error: bad syntax");
+    public static readonly SmtpReply LineTooLong = SmtpReply.Create(500, "5.5.2", "Error: line too long");
+    public static readonly SmtpReply BareLineFeed = SmtpReply.Create(500, "5.5.2", "Error: bare <LF> received");
+    public static readonly SmtpReply NulInCommand = SmtpReply.Create(500, "5.5.2", "Error: NUL character in command");
+    public static readonly SmtpReply NotImplemented = SmtpReply.Create(502, "5.5.1", "Error: command not implemented");
+    public static readonly SmtpReply NeedHelo = SmtpReply.Create(503, "5.5.1", "Error: send HELO/EHLO first");
+    public static readonly SmtpReply NestedMail = SmtpReply.Create(503, "5.5.1", "Error: nested MAIL command");
+    public static readonly SmtpReply NeedMail = SmtpReply.Create(503, "5.5.1", "Error: need MAIL command");
+    public static readonly SmtpReply NeedRecipient = SmtpReply.Create(503, "5.5.1", "Error: need RCPT command");
+
+    // Syntax (RFC 5321 §4.1.1, §4.1.2).
+    public static readonly SmtpReply HeloSyntax = SmtpReply.Create(501, "5.5.4", "Syntax: HELO hostname");
+    public static readonly SmtpReply EhloSyntax = SmtpReply.Create(501, "5.5.4", "Syntax: EHLO hostname");
+    public static readonly SmtpReply MailSyntax = SmtpReply.Create(501, "5.5.4", "Syntax: MAIL FROM:<address>");
+    public static readonly SmtpReply RcptSyntax = SmtpReply.Create(501, "5.5.4", "Syntax: RCPT TO:<address>");
+    public static readonly SmtpReply NoArguments = SmtpReply.Create(501, "5.5.4", "Syntax: no parameters allowed");
+    public static readonly SmtpReply VrfySyntax = SmtpReply.Create(501, "5.5.4", "Syntax: VRFY address");
+    public static readonly SmtpReply BadSenderAddress = SmtpReply.Create(501, "5.1.7", "Bad sender address syntax");
+    public static readonly SmtpReply BadRecipientAddress = SmtpReply.Create(501, "5.1.3", "Bad recipient address syntax");
+    public static readonly SmtpReply BadParameterValue = SmtpReply.Create(501, "5.5.4", "Bad parameter value");
+    public static readonly SmtpReply DuplicateParameter = SmtpReply.Create(501, "5.5.4", "Duplicate parameter");
+    public static readonly SmtpReply NeedsSmtpUtf8 = SmtpReply.Create(553, "5.6.7", "Address needs SMTPUTF8");
+
+    // Limits and policy.
+    public static readonly SmtpReply MessageTooBig =
+        SmtpReply.Create(552, "5.3.4", "Message size exceeds fixed maximum message size");
+    public static readonly SmtpReply TooManyRecipients = SmtpReply.Create(452, "4.5.3", "Error: too many recipients");
+    public static readonly SmtpReply RelayDenied = SmtpReply.Create(550, "5.7.1", "Relay access denied");
+
+    // End of data (RFC 5321 §4.1.1.4; SMTP smuggling: only CRLF.CRLF ends DATA).
+    public static readonly SmtpReply BareLineEndingInData =
+        SmtpReply.Create(550, "5.6.11", "Error: bare CR or LF not allowed in message");
+    public static readonly SmtpReply StorageUnavailable =
+        SmtpReply.Create(451, "4.3.0", "Error: queue file write error, try again later");
+    public static readonly SmtpReply StorageRejected = SmtpReply.Create(550, "5.7.1", "Message rejected");
+}

@@ -1,0 +1,18 @@
+using ActorSmtp.Protocol.Addresses;
+
+namespace ActorSmtp.Protocol.Session;
+
+/// <summary>One MAIL … DATA transaction: the reverse path, its parameters and the accepted recipients.</summary>
+public sealed class MailTransaction(Mailbox? from, MailParameters parameters)
+{
+    private readonly List<Mailbox> _recipients = [];
+
+    /// <summary>The reverse path; null for the null sender &lt;&gt; used by bounces (RFC 5321 §4.5.5).</summary>
+    public Mailbox? From { get; } = from;
+
+    public MailParameters Parameters { get; } = parameters;
+
+    public IReadOnlyList<Mailbox> Recipients => _recipients;
+
+    internal void AddRecipient(Mailbox recipient) => _recipients.Add(recipient);
+}

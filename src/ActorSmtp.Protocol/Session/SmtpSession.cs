@@ -1,0 +1,189 @@
+using ActorSmtp.Protocol.Addresses;
+using ActorSmtp.Protocol.Commands;
+using ActorSmtp.Protocol.Replies;
+
+namespace ActorSmtp.Protocol.Session;
+
+/// <summary>
+/// The SMTP command state machine of one connection: pure, no I/O. The connection feeds it complete
+/// command lines and carries out the <see cref="SessionStep"/> it returns; message data never passes
+/// through here, only the decision to start it and the outcome at its end.
+/// </summary>
+public sealed class SmtpSession(SmtpSessionOptions options)
+{
+    public SmtpSessionOptions Options { get; } = options;
+
+    public SessionState State { get; private set; } = SessionState.Connected;
+
+    /// <summary>The HELO/EHLO argument, once given.</summary>
+    public string? HeloName { get; private set; }
+
+    /// <summary>True after EHLO (ESMTP), false after HELO.</summary>
+    public bool IsExtended { get; private set; }
+
+    public MailTransaction? Transaction { get; private set; }
+
+    /// <summary>Errors since the last delivered message (Postfix smtpd_hard_error_limit semantics).</summary>
+    public int ErrorCount { get; private set; }
+
+    /// <summary>Runs one command line (without its CR LF).</summary>
+    public SessionStep Execute(ReadOnlySpan<byte> line)
+    {
+        if (State is SessionState.ReceivingData or SessionState.Closed)
+            throw new InvalidOperationException($"No commands are read in state {State}.");
+        if (line.Contains((byte)0))
+            return Refuse(StandardReplies.NulInCommand);
+
+        var verb = VerbReader.Read(line, out var argument);
+        var outOfSequence = SmtpStateTable.Check(verb, State);
+        return outOfSequence is not null ? Refuse(outOfSequence) : Run(verb, argument, line.IsEmpty);
+    }
+
+    /// <summary>Answers a line the reader could not frame (too long, bare LF); it is never executed.</summary>
+    public SessionStep Reject(LineStatus status) => Refuse(status switch
+    {
+        LineStatus.TooLong => StandardReplies.LineTooLong,
+        LineStatus.BareLineFeed => StandardReplies.BareLineFeed,
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Only framing failures are rejected."),
+    });
+
+    /// <summary>Ends the body phase: the transaction is over whatever its outcome (RFC 5321 §4.1.1.4).</summary>
+    public void CompleteData(bool delivered)
+    {
+        if (State != SessionState.ReceivingData)
+            throw new InvalidOperationException($"No message data is being received in state {State}.");
+        Transaction = null;
+        State = SessionState.Ready;
+        if (delivered)
+            ErrorCount = 0;
+    }
+
+    /// <summary>Marks the session closed (timeout, shutdown, connection lost).</summary>
+    public void Close() => State = SessionState.Closed;
+
+    private SessionStep Run(SmtpVerb verb, ReadOnlySpan<byte> argument, bool emptyLine) => verb switch
+    {
+        SmtpVerb.Ehlo => Hello(argument, extended: true),
+        SmtpVerb.Helo => Hello(argument, extended: false),
+        SmtpVerb.Mail => Mail(argument),
+        SmtpVerb.Rcpt => Recipient(argument),
+        SmtpVerb.Data => Data(argument),
+        SmtpVerb.Rset => argument.IsEmpty ? Reset() : Refuse(StandardReplies.NoArguments),
+        SmtpVerb.Noop => new SessionStep(StandardReplies.Ok),
+        SmtpVerb.Quit => Quit(),
+        SmtpVerb.Vrfy => argument.IsEmpty ? Refuse(StandardReplies.VrfySyntax) : new SessionStep(StandardReplies.CannotVerify),
+        SmtpVerb.Help => new SessionStep(StandardReplies.Help),
+        SmtpVerb.Expn or SmtpVerb.StartTls or SmtpVerb.Auth or SmtpVerb.Bdat => Refuse(StandardReplies.NotImplemented),
+        _ => Refuse(emptyLine ? StandardReplies.EmptyCommand : StandardReplies.UnknownCommand),
+    };
+
+    private SessionStep Hello(ReadOnlySpan<byte> argument, bool extended)
+    {
+        var name = argument.Trim((byte)' ');
+        if (name.IsEmpty || name.Contains((byte)' '))
+            return Refuse(extended ? StandardReplies.EhloSyntax : StandardReplies.HeloSyntax);
+
+        // RFC 5321 §4.1.4: a new EHLO/HELO resets any transaction in progress.
+        HeloName = System.Text.Encoding.UTF8.GetString(name);
+        IsExtended = extended;
+        Transaction = null;
+        State = SessionState.Ready;
+        return new SessionStep(extended ? Options.EhloReply : Options.Replies.HeloOk);
+    }
+
+    private SessionStep Mail(ReadOnlySpan<byte> argument)
+    {
+        var split = PathParser.Split(argument, "FROM:"u8, out var path, out var parameterText);
+        if (split != PathParseStatus.Ok)
+            return Refuse(split == PathParseStatus.BadAddress ? StandardReplies.BadSenderAddress : StandardReplies.MailSyntax);
+
+        var parameters = MailParameters.None;
+        if (!parameterText.IsEmpty)
+        {
+            // Parameters are ESMTP: after HELO they are unknown (RFC 5321 §4.1.1.11).
+            var refusal = IsExtended ? MailParameters.TryParse(parameterText, out parameters) : StandardReplies.MailSyntax;
+            if (refusal is not null)
+                return Refuse(refusal);
+        }
+        if (parameters.DeclaredSize > Options.MaxMessageSize)
+            return Refuse(StandardReplies.MessageTooBig);
+
+        Mailbox? from = null;
+        if (!path.IsEmpty)
+        {
+            var parsed = PathParser.ParseMailbox(path, parameters.SmtpUtf8, out from);
+            if (parsed != PathParseStatus.Ok)
+                return Refuse(parsed == PathParseStatus.NeedsSmtpUtf8 ? StandardReplies.NeedsSmtpUtf8 : StandardReplies.BadSenderAddress);
+        }
+
+        Transaction = new MailTransaction(from, parameters);
+        State = SessionState.InTransaction;
+        return new SessionStep(StandardReplies.SenderOk);
+    }
+
+    private SessionStep Recipient(ReadOnlySpan<byte> argument)
+    {
+        var transaction = Transaction!;
+        var split = PathParser.Split(argument, "TO:"u8, out var path, out var parameterText);
+        if (split != PathParseStatus.Ok)
+            return Refuse(split == PathParseStatus.BadAddress ? StandardReplies.BadRecipientAddress : StandardReplies.RcptSyntax);
+        if (!parameterText.IsEmpty)
+            return Refuse(MailParameters.Unsupported(parameterText)); // no RCPT extensions (DSN) are offered
+
+        Mailbox? recipient;
+        if (System.Text.Ascii.EqualsIgnoreCase(path, "postmaster"u8))
+            recipient = Mailbox.Postmaster;
+        else
+        {
+            var parsed = PathParser.ParseMailbox(path, transaction.Parameters.SmtpUtf8, out recipient);
+            if (parsed != PathParseStatus.Ok)
+                return Refuse(parsed == PathParseStatus.NeedsSmtpUtf8 ? StandardReplies.NeedsSmtpUtf8 : StandardReplies.BadRecipientAddress);
+        }
+
+        // RFC 5321 §4.5.3.1.10: an exhausted recipient limit is a 452, and earlier recipients stay accepted.
+        if (transaction.Recipients.Count >= Options.MaxRecipients)
+            return Refuse(StandardReplies.TooManyRecipients);
+        if (!IsAcceptedDomain(recipient!))
+            return Refuse(StandardReplies.RelayDenied);
+
+        transaction.AddRecipient(recipient!);
+        return new SessionStep(StandardReplies.RecipientOk);
+    }
+
+    private SessionStep Data(ReadOnlySpan<byte> argument)
+    {
+        if (!argument.IsEmpty)
+            return Refuse(StandardReplies.NoArguments);
+        if (Transaction!.Recipients.Count == 0)
+            return Refuse(StandardReplies.NeedRecipient);
+
+        State = SessionState.ReceivingData;
+        return new SessionStep(StandardReplies.StartMailInput, SessionAction.BeginData);
+    }
+
+    private SessionStep Reset()
+    {
+        Transaction = null;
+        if (State == SessionState.InTransaction)
+            State = SessionState.Ready;
+        return new SessionStep(StandardReplies.Ok);
+    }
+
+    private SessionStep Quit()
+    {
+        State = SessionState.Closed;
+        return new SessionStep(Options.Replies.Closing, SessionAction.Close);
+    }
+
+    private bool IsAcceptedDomain(Mailbox recipient) =>
+        Options.AcceptedDomains.Count == 0 || recipient.Domain.Length == 0 || Options.AcceptedDomains.Contains(recipient.Domain);
+
+    /// <summary>Counts an error; past the limit the session ends with 421 4.7.0 (Postfix hard error limit).</summary>
+    private SessionStep Refuse(SmtpReply reply)
+    {
+        if (++ErrorCount < Options.MaxErrors)
+            return new SessionStep(reply);
+        State = SessionState.Closed;
+        return new SessionStep(reply, SessionAction.Close, Options.Replies.TooManyErrors);
+    }
+}

@@ -1,0 +1,107 @@
+using System.Net;
+using Akka.Configuration;
+using Akka.Configuration.Hocon;
+using ActorSmtp.Protocol.Session;
+using ActorSmtp.Server.Sinks;
+
+namespace ActorSmtp.Server.Configuration;
+
+/// <summary>The validated <c>actorsmtp</c> configuration. Every key is documented in hocon/actorsmtp.reference.conf.</summary>
+public sealed record ActorSmtpSettings
+{
+    public const string Root = "actorsmtp";
+
+    public required string Hostname { get; init; }
+    public required IReadOnlyList<EndpointSettings> Endpoints { get; init; }
+    public required IReadOnlyList<string> AcceptedDomains { get; init; }
+    public required long MaxMessageSize { get; init; }
+    public required int MaxRecipients { get; init; }
+    public required int MaxConnections { get; init; }
+    public required TimeSpan CommandTimeout { get; init; }
+    public required TimeSpan DataTimeout { get; init; }
+    public required int MaxErrors { get; init; }
+    public required TimeSpan SinkTimeout { get; init; }
+    public required SinkRestartSettings SinkRestart { get; init; }
+
+    /// <summary>The name of the active sink (an entry under <c>actorsmtp.sinks</c>).</summary>
+    public required string Sink { get; init; }
+
+    /// <summary>The active sink's HOCON block.</summary>
+    public required Config SinkConfig { get; init; }
+
+    /// <summary>The active sink's actor class, resolved from its <c>type</c>.</summary>
+    public required Type SinkType { get; init; }
+
+    /// <summary>Reads and validates the <c>actorsmtp</c> section; throws <see cref="SettingsException"/> naming the bad key.</summary>
+    public static ActorSmtpSettings FromConfig(Config config)
+    {
+        var root = new ConfigReader(config.GetConfig(Root) ?? Config.Empty, Root);
+        var limits = root.Section("limits");
+        var sink = root.Name("sink");
+        var sinks = root.Config.GetConfig("sinks");
+        if (sinks is null || !sinks.HasPath(sink))
+            throw new SettingsException(root.Key("sink"), $"no sink named '{sink}' under {root.Key("sinks")}");
+
+        return new ActorSmtpSettings
+        {
+            Hostname = ReadHostname(root),
+            Endpoints = ReadEndpoints(root),
+            AcceptedDomains = root.Strings("accepted-domains").Select(d => d.Trim().TrimEnd('.')).ToArray(),
+            MaxMessageSize = limits.Bytes("max-message-size", min: 1024),
+            MaxRecipients = limits.Int("max-recipients", min: 1),
+            MaxConnections = limits.Int("max-connections", min: 1),
+            CommandTimeout = limits.Duration("command-timeout", TimeSpan.FromSeconds(1)),
+            DataTimeout = limits.Duration("data-timeout", TimeSpan.FromSeconds(1)),
+            MaxErrors = limits.Int("max-errors", min: 1),
+            SinkTimeout = root.Duration("sink-timeout", TimeSpan.FromMilliseconds(100)),
+            SinkRestart = SinkRestartSettings.From(root.Section("sink-restart")),
+            Sink = sink,
+            SinkConfig = sinks.GetConfig(sink),
+            SinkType = SinkTypes.Resolve(
+                new ConfigReader(sinks.GetConfig(sink), root.Key($"sinks.{sink}")).Name("type"), root.Key($"sinks.{sink}.type")),
+        };
+    }
+
+    /// <summary>The protocol policy every session of this server runs under.</summary>
+    public SmtpSessionOptions SessionOptions() =>
+        new(Hostname, MaxMessageSize, MaxRecipients, MaxErrors, AcceptedDomains);
+
+    private static string ReadHostname(ConfigReader root)
+    {
+        var hostname = root.String("hostname");
+        if (hostname.Length == 0 || hostname.Any(c => c <= ' ' || c >= 127))
+            throw new SettingsException(root.Key("hostname"), "must be a non-empty name without spaces");
+        return hostname;
+    }
+
+    private static IReadOnlyList<EndpointSettings> ReadEndpoints(ConfigReader root)
+    {
+        var key = root.Key("endpoints");
+        if (!root.Config.HasPath("endpoints"))
+            throw new SettingsException(key, "missing");
+        var items = root.Config.GetValue("endpoints").GetArray();
+        if (items.Count == 0)
+            throw new SettingsException(key, "at least one endpoint is needed");
+        return items.Select((item, i) => Endpoint(new ConfigReader(new Config(new HoconRoot(item)), $"{key}[{i}]"))).ToArray();
+    }
+
+    private static EndpointSettings Endpoint(ConfigReader endpoint)
+    {
+        var address = endpoint.String("address");
+        if (!IPAddress.TryParse(address, out var ip))
+            throw new SettingsException(endpoint.Key("address"), $"'{address}' is not an IP address");
+        var backlog = endpoint.Config.HasPath("backlog") ? endpoint.Int("backlog", min: 1) : 1024;
+        return new EndpointSettings(ip, endpoint.Int("port", min: 0, max: 65535), backlog);
+    }
+}
+
+/// <summary>Backoff for restarting a crashed sink.</summary>
+public sealed record SinkRestartSettings(TimeSpan MinBackoff, TimeSpan MaxBackoff, double RandomFactor)
+{
+    internal static SinkRestartSettings From(ConfigReader section)
+    {
+        var min = section.Duration("min-backoff", TimeSpan.FromMilliseconds(1));
+        var max = section.Duration("max-backoff", min);
+        return new SinkRestartSettings(min, max, section.Double("random-factor", 0, 1));
+    }
+}

@@ -1,0 +1,29 @@
+using System.Buffers;
+using ActorSmtp.Server.Transport;
+
+namespace ActorSmtp.Server.Connection;
+
+/// <summary>Messages of <see cref="SmtpConnectionActor"/>.</summary>
+internal static class ConnectionProtocol
+{
+    /// <summary>Adopt an accepted socket and greet the client.</summary>
+    public sealed record Start(SocketTransport Transport);
+
+    /// <summary>
+    /// One read's bytes, still owned by the transport's pipe: valid until the actor calls
+    /// <see cref="SocketTransport.Resume"/>. <paramref name="IsCompleted"/>: the client closed its side.
+    /// </summary>
+    public sealed record Received(ReadOnlySequence<byte> Buffer, bool IsCompleted);
+
+    /// <summary>The read loop ended: the client went away or the socket failed.</summary>
+    public sealed record TransportClosed(string Reason);
+
+    /// <summary>The connection's deadline passed (sent by the listener's heartbeat).</summary>
+    public sealed record DeadlineExpired
+    {
+        public static readonly DeadlineExpired Instance = new();
+    }
+
+    /// <summary>The body stream has room again for the message with this id.</summary>
+    public sealed record BodyWritable(string MessageId);
+}

@@ -1,0 +1,150 @@
+using System.Threading.Channels;
+using Akka;
+using Akka.Streams.Dsl;
+using ActorSmtp.Sinks;
+
+namespace ActorSmtp.Server.Connection;
+
+/// <summary>
+/// The body of the message being received. Decoded DATA bytes are written straight into chunk
+/// arrays that become the body stream's elements (one copy: socket buffer → chunk). Chunks are
+/// held back until the header block is known, so the sink gets headers as plain values; a message
+/// that ends sooner goes to the sink whole, with no channel at all. After that they stream through a
+/// bounded channel: a full channel suspends the connection, which stops reading the socket.
+/// </summary>
+internal sealed class IncomingMessage(string id, DateTimeOffset receivedAt, int maxHeaderBytes)
+{
+    private const int MaxChunk = 16 * 1024;
+    private const int MinChunk = 256;
+    private const int ChunksInFlight = 8;
+
+    [ThreadStatic] private static byte[]? _discardScratch;
+
+    private readonly HeaderBlockSniffer _headers = new(maxHeaderBytes);
+    private List<ReadOnlyMemory<byte>> _held = [];
+    private Channel<ReadOnlyMemory<byte>>? _channel;
+    private byte[]? _chunk;
+    private int _filled;
+    private ReadOnlyMemory<byte>? _blocked;
+
+    public string Id { get; } = id;
+    public DateTimeOffset ReceivedAt { get; } = receivedAt;
+
+    /// <summary>The sink has been sent the Store (its answer is now awaited).</summary>
+    public bool StoreSent { get; private set; }
+
+    /// <summary>Body bytes are dropped from now on (the transaction failed or the sink already answered).</summary>
+    public bool IsDiscarding { get; private set; }
+
+    /// <summary>The sink's answer when it came before the end of data.</summary>
+    public SinkProtocol.Result? EarlyResult { get; private set; }
+
+    public bool IsStreaming => _channel is not null;
+    public bool HeadersComplete => _headers.IsComplete;
+    public bool IsBlocked => _blocked is not null;
+
+    /// <summary>Room for the decoder's output of <paramref name="inputLength"/> bytes (at least 2).</summary>
+    public Span<byte> OutputSpace(int inputLength)
+    {
+        if (IsDiscarding)
+            return _discardScratch ??= new byte[MaxChunk + 1];
+        if (_chunk is not null && _chunk.Length - _filled < 2)
+            Emit();
+        _chunk ??= new byte[Math.Clamp(inputLength + 1, MinChunk, MaxChunk)];
+        return _chunk.AsSpan(_filled);
+    }
+
+    /// <summary>Accepts <paramref name="written"/> bytes the decoder put into the last <see cref="OutputSpace"/>.</summary>
+    public void Commit(int written)
+    {
+        if (IsDiscarding || written == 0)
+            return;
+        _headers.Append(_chunk.AsSpan(_filled, written));
+        _filled += written;
+    }
+
+    /// <summary>Sends the body as a stream: held chunks first, then whatever arrives later.</summary>
+    public SinkProtocol.Store StartStreaming(SmtpEnvelope envelope)
+    {
+        _channel = Channel.CreateBounded<ReadOnlyMemory<byte>>(new BoundedChannelOptions(ChunksInFlight)
+        {
+            SingleReader = true,
+            SingleWriter = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        var body = Source.From(TakeHeld()).Concat(ChannelSource.FromReader(_channel.Reader));
+        return MarkSent(envelope, body);
+    }
+
+    /// <summary>Sends a message that ended before it had to stream: the whole body is in memory already.</summary>
+    public SinkProtocol.Store CompleteInMemory(SmtpEnvelope envelope)
+    {
+        Emit();
+        var held = TakeHeld();
+        Source<ReadOnlyMemory<byte>, NotUsed> body = held.Count == 1 ? Source.Single(held[0]) : Source.From(held);
+        return MarkSent(envelope, body);
+    }
+
+    /// <summary>The end of data was valid: the body stream completes once the last chunk is through.</summary>
+    public bool TryComplete()
+    {
+        Emit();
+        if (IsBlocked)
+            return false;
+        _channel?.Writer.TryComplete();
+        return true;
+    }
+
+    /// <summary>Retries the chunk the full channel refused; true when nothing is blocked any more.</summary>
+    public bool RetryBlocked()
+    {
+        if (_blocked is { } chunk && _channel!.Writer.TryWrite(chunk))
+            _blocked = null;
+        return !IsBlocked;
+    }
+
+    public ValueTask<bool> WaitForRoom() => _channel!.Writer.WaitToWriteAsync();
+
+    /// <summary>Records an answer that came before the end of data; the rest of the body is dropped.</summary>
+    public void AnswerEarly(SinkProtocol.Result result)
+    {
+        EarlyResult ??= result;
+        Fail(new OperationCanceledException("The sink answered before the end of data."));
+    }
+
+    /// <summary>Fails the body stream so the sink discards what it wrote, and drops all further bytes.</summary>
+    public void Fail(Exception reason)
+    {
+        IsDiscarding = true;
+        _held.Clear();
+        _chunk = null;
+        _blocked = null;
+        _channel?.Writer.TryComplete(reason);
+    }
+
+    private SinkProtocol.Store MarkSent(SmtpEnvelope envelope, Source<ReadOnlyMemory<byte>, NotUsed> body)
+    {
+        StoreSent = true;
+        return new SinkProtocol.Store(envelope, _headers.Parse(), body);
+    }
+
+    private List<ReadOnlyMemory<byte>> TakeHeld()
+    {
+        var held = _held;
+        _held = [];
+        return held;
+    }
+
+    private void Emit()
+    {
+        if (_chunk is null || _filled == 0)
+            return;
+        ReadOnlyMemory<byte> chunk = _chunk.AsMemory(0, _filled);
+        _chunk = null;
+        _filled = 0;
+        if (_channel is null)
+            _held.Add(chunk);
+        else if (!_channel.Writer.TryWrite(chunk))
+            _blocked = chunk;
+    }
+}

@@ -1,0 +1,186 @@
+using System.Buffers;
+using Akka.Actor;
+using Akka.Event;
+using ActorSmtp.Protocol.Addresses;
+using ActorSmtp.Protocol.Replies;
+using ActorSmtp.Sinks;
+
+namespace ActorSmtp.Server.Connection;
+
+/// <summary>The body phase: decoding DATA, streaming it to the sink, and turning the sink's answer into the reply.</summary>
+internal sealed partial class SmtpConnectionActor
+{
+    private const int MaxHeaderBytes = 64 * 1024;
+
+    private void BeginMessage()
+    {
+        _decoder.Reset();
+        _message = new IncomingMessage(MessageIds.Next(), DateTimeOffset.UtcNow, MaxHeaderBytes);
+    }
+
+    /// <summary>Decodes body bytes from <paramref name="reader"/>; false when it must wait (more input, sink, room).</summary>
+    private bool ProcessData(ref SequenceReader<byte> reader)
+    {
+        var message = _message!;
+        while (!_decoder.IsComplete)
+        {
+            if (message.IsBlocked && !message.RetryBlocked())
+                return WaitForRoom(message);
+            if (reader.End)
+                return false;
+
+            var input = reader.UnreadSpan;
+            var output = message.OutputSpace(input.Length);
+            var take = Math.Min(input.Length, output.Length - 1);
+            _decoder.Decode(input[..take], output, out var consumed, out var written);
+            reader.Advance(consumed);
+            if (!message.IsDiscarding && _decoder.Size > settings.Session.MaxMessageSize)
+                message.Fail(new InvalidDataException("The message exceeds the size limit.")); // counted, not buffered (RFC 1870)
+            else
+                message.Commit(written);
+
+            if (!message.StoreSent && !message.IsDiscarding && message.HeadersComplete && !_decoder.IsComplete)
+                SendToSink(message.StartStreaming(Envelope(message)));
+        }
+        return EndOfData(message);
+    }
+
+    /// <summary>The terminator arrived: refuse, or complete the body and wait for the sink.</summary>
+    private bool EndOfData(IncomingMessage message)
+    {
+        var refusal = _decoder.SawBareLineEnding ? StandardReplies.BareLineEndingInData
+            : _decoder.Size > settings.Session.MaxMessageSize ? StandardReplies.MessageTooBig
+            : null;
+        if (refusal is not null)
+        {
+            message.Fail(new InvalidDataException(refusal.Text));
+            return Finish(refusal, delivered: false);
+        }
+        if (message.EarlyResult is { } early)
+            return Finish(ReplyFor(early, complete: false), delivered: false);
+        if (message.IsDiscarding)
+            return Finish(StandardReplies.StorageUnavailable, delivered: false);
+
+        if (!message.StoreSent)
+            SendToSink(message.CompleteInMemory(Envelope(message)));
+        else if (!message.TryComplete())
+            return WaitForRoom(message);
+
+        _suspension = Suspension.SinkResult;
+        _transport.SetDeadline(settings.SinkTimeout);
+        return false;
+    }
+
+    private bool Finish(SmtpReply reply, bool delivered)
+    {
+        Reply(reply);
+        _session.CompleteData(delivered);
+        _message = null;
+        _suspension = Suspension.None;
+        return true;
+    }
+
+    private bool WaitForRoom(IncomingMessage message)
+    {
+        _suspension = Suspension.BodyRoom;
+        _transport.SetDeadline(settings.SinkTimeout); // a sink that stops reading must not hold the client forever
+        var id = message.Id;
+        message.WaitForRoom().AsTask().PipeTo(Self, success: _ => new ConnectionProtocol.BodyWritable(id),
+            failure: _ => new ConnectionProtocol.BodyWritable(id));
+        return false;
+    }
+
+    private void OnBodyWritable(ConnectionProtocol.BodyWritable writable)
+    {
+        if (_suspension != Suspension.BodyRoom || _message?.Id != writable.MessageId)
+            return;
+        _suspension = Suspension.None;
+        Process();
+    }
+
+    private void OnSinkResult(SinkProtocol.Result result)
+    {
+        if (_message is null || result.MessageId != _message.Id)
+            return; // a late answer for a message already answered (timeout)
+        if (_suspension == Suspension.SinkResult)
+        {
+            Finish(ReplyFor(result, complete: true), delivered: result is SinkProtocol.Stored);
+            Process();
+            return;
+        }
+        _message.AnswerEarly(result);
+        ResumeIfWaitingForRoom();
+    }
+
+    private void OnSinkUnavailable()
+    {
+        if (_message is not { StoreSent: true })
+            return;
+        var failure = new SinkProtocol.TemporaryFailure(_message.Id, "sink unavailable");
+        if (_suspension == Suspension.SinkResult)
+        {
+            OnSinkResult(failure);
+            return;
+        }
+        _message.AnswerEarly(failure);
+        ResumeIfWaitingForRoom();
+    }
+
+    private void SinkTimedOut()
+    {
+        var failure = new SinkProtocol.TemporaryFailure(_message!.Id, "sink timeout");
+        Log.Warning("Sink did not answer for message {0} within {1}", _message.Id, settings.SinkTimeout);
+        if (_suspension == Suspension.SinkResult)
+        {
+            _message.Fail(new TimeoutException("The sink did not answer in time."));
+            OnSinkResult(failure);
+            return;
+        }
+        _message.AnswerEarly(failure);
+        ResumeIfWaitingForRoom();
+    }
+
+    private void ResumeIfWaitingForRoom()
+    {
+        if (_suspension != Suspension.BodyRoom)
+            return;
+        _suspension = Suspension.None;
+        Process();
+    }
+
+    private void SendToSink(SinkProtocol.Store store) => settings.Sink.Tell(store, Self);
+
+    private SmtpEnvelope Envelope(IncomingMessage message)
+    {
+        var transaction = _session.Transaction!;
+        var recipients = new string[transaction.Recipients.Count];
+        for (var i = 0; i < recipients.Length; i++)
+            recipients[i] = transaction.Recipients[i].ToString();
+        return new SmtpEnvelope(
+            message.Id, message.ReceivedAt, transaction.From?.ToString() ?? "", recipients,
+            _transport.RemoteEndPoint, _transport.LocalEndPoint, _session.HeloName ?? "",
+            transaction.Parameters.SmtpUtf8, transaction.Parameters.Body == BodyType.EightBitMime);
+    }
+
+    /// <summary>The client's reply for a sink result; never a 250 unless the sink stored the complete message.</summary>
+    private SmtpReply ReplyFor(SinkProtocol.Result result, bool complete) => result switch
+    {
+        SinkProtocol.Stored stored when complete => HostReplies.Queued(stored.MessageId),
+        SinkProtocol.PermanentFailure p when p.Code is >= 500 and <= 599 =>
+            SmtpReply.Create(p.Code, ValidEnhanced(p.EnhancedCode, '5', "5.7.1"), Printable(p.Text)),
+        SinkProtocol.TemporaryFailure t when t.Code is >= 400 and <= 499 && t.ReplyText is not null =>
+            SmtpReply.Create(t.Code, ValidEnhanced(t.EnhancedCode, '4', "4.3.0"), Printable(t.ReplyText)),
+        _ => StandardReplies.StorageUnavailable,
+    };
+
+    private static string ValidEnhanced(string code, char cls, string fallback) =>
+        code.Length >= 5 && code[0] == cls && code[1] == '.' ? code : fallback;
+
+    // Sink texts end up on the wire: keep them to one line of printable characters.
+    private static string Printable(string text) =>
+        string.Create(Math.Min(text.Length, 400), text, static (span, t) =>
+        {
+            for (var i = 0; i < span.Length; i++)
+                span[i] = char.IsControl(t[i]) ? ' ' : t[i];
+        });
+}

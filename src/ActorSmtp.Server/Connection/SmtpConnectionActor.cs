@@ -1,0 +1,175 @@
+using System.Buffers;
+using Akka.Actor;
+using Akka.Event;
+using ActorSmtp.Protocol.Commands;
+using ActorSmtp.Protocol.Data;
+using ActorSmtp.Protocol.Session;
+using ActorSmtp.Server.Transport;
+using ActorSmtp.Sinks;
+
+namespace ActorSmtp.Server.Connection;
+
+/// <summary>
+/// One SMTP session: owns the client's socket (through <see cref="SocketTransport"/>) and the
+/// <see cref="SmtpSession"/> state machine, and hands each finished message to the sink.
+/// <para>
+/// Each read arrives as one <see cref="ConnectionProtocol.Received"/> holding every byte the read
+/// delivered, so pipelined commands cost one message and their replies leave in one write. The
+/// actor works through the buffer until it is used up, then lets the transport read again. It
+/// suspends, keeping the rest of the buffer, while the sink decides about a message or while the
+/// body stream is full; the socket is not read meanwhile, which is the backpressure.
+/// </para>
+/// <para>
+/// States: reading commands → (DATA) receiving the body → (end of data) awaiting the sink → reading
+/// commands. Supervised by the listener with a stopping strategy: a failed connection is closed,
+/// never restarted. Deadlines are checked by the listener's heartbeat, not by per-connection timers.
+/// </para>
+/// </summary>
+internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) : UntypedActor
+{
+    private enum Suspension
+    {
+        None,
+        /// <summary>The body stream is full; waiting for the sink to take more.</summary>
+        BodyRoom,
+        /// <summary>End of data reached; waiting for the sink's result.</summary>
+        SinkResult,
+    }
+
+    private readonly SmtpSession _session = new(settings.Session);
+    private readonly CommandLineReader _lines = new();
+    private readonly DataDecoder _decoder = new();
+    private SocketTransport _transport = null!;
+    private ReadOnlySequence<byte> _pending;
+    private bool _clientDone;
+    private bool _closing;
+    private Suspension _suspension;
+    private IncomingMessage? _message;
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case ConnectionProtocol.Received received when !_closing:
+                _transport.ClearDeadline();
+                _pending = received.Buffer;
+                _clientDone = received.IsCompleted;
+                Process();
+                break;
+            case SinkProtocol.Result result:
+                OnSinkResult(result);
+                break;
+            case SinkProtocol.Unavailable:
+                OnSinkUnavailable();
+                break;
+            case ConnectionProtocol.BodyWritable writable:
+                OnBodyWritable(writable);
+                break;
+            case ConnectionProtocol.DeadlineExpired:
+                OnDeadline();
+                break;
+            case ConnectionProtocol.Start start:
+                _transport = start.Transport;
+                _transport.Reply(settings.Session.Replies.Greeting.Bytes.Span);
+                _transport.SetDeadline(settings.CommandTimeout);
+                _transport.Start(Self);
+                break;
+            case ConnectionProtocol.TransportClosed:
+                Context.Stop(Self);
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    protected override void PostStop()
+    {
+        _message?.Fail(new IOException("The connection closed before the end of data."));
+        _transport?.Dispose();
+    }
+
+    /// <summary>Works through the held buffer until it is used up, the session closes, or it must wait.</summary>
+    private void Process()
+    {
+        var reader = new SequenceReader<byte>(_pending);
+        var more = true;
+        while (more && _suspension == Suspension.None && !_closing)
+            more = _session.State == SessionState.ReceivingData ? ProcessData(ref reader) : ProcessCommand(ref reader);
+
+        if (_closing)
+        {
+            _transport.CloseAfterReplies();
+            return;
+        }
+        _pending = _pending.Slice(reader.Position);
+        if (_suspension != Suspension.None)
+            return;
+        if (_clientDone)
+        {
+            LoseClient();
+            return;
+        }
+        _transport.SetDeadline(_session.State == SessionState.ReceivingData ? settings.DataTimeout : settings.CommandTimeout);
+        _transport.Resume(reader.Position, _pending.End);
+    }
+
+    private bool ProcessCommand(ref SequenceReader<byte> reader)
+    {
+        var status = _lines.TryRead(ref reader, out var line);
+        if (status == LineStatus.NeedMore)
+            return false;
+
+        var step = status == LineStatus.Line ? Execute(line) : _session.Reject(status);
+        Reply(step.Reply);
+        if (step.Action == SessionAction.BeginData)
+            BeginMessage();
+        else if (step.Action == SessionAction.Close)
+        {
+            if (step.Farewell is not null)
+                Reply(step.Farewell);
+            _closing = true;
+        }
+        return true;
+    }
+
+    private SessionStep Execute(in ReadOnlySequence<byte> line)
+    {
+        if (line.IsSingleSegment)
+            return _session.Execute(line.FirstSpan);
+        Span<byte> contiguous = stackalloc byte[(int)line.Length]; // at most 512 octets: the reader caps lines
+        line.CopyTo(contiguous);
+        return _session.Execute(contiguous);
+    }
+
+    private void Reply(Protocol.Replies.SmtpReply reply) => _transport.Reply(reply.Bytes.Span);
+
+    private void OnDeadline()
+    {
+        if (_closing || _transport.Deadline > Environment.TickCount64)
+            return; // refreshed since the heartbeat looked
+        if (_suspension != Suspension.None)
+        {
+            SinkTimedOut();
+            return;
+        }
+        _message?.Fail(new TimeoutException("DATA timed out."));
+        Log.Info("Closing {0}: timeout in state {1}", _transport.RemoteEndPoint, _session.State);
+        _session.Close();
+        Reply(settings.Session.Replies.Timeout);
+        _closing = true;
+        _transport.CloseAfterReplies();
+    }
+
+    /// <summary>The client closed its side: whatever transaction is open is abandoned (RFC 5321 §3.8).</summary>
+    private void LoseClient()
+    {
+        _message?.Fail(new IOException("The client closed the connection before the end of data."));
+        _message = null;
+        _closing = true;
+        _transport.CloseAfterReplies();
+    }
+
+    private ILoggingAdapter Log => _log ??= Context.GetLogger();
+    private ILoggingAdapter? _log;
+}

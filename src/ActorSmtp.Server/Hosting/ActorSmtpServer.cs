@@ -1,0 +1,46 @@
+using System.Net;
+using Akka.Actor;
+using Akka.Event;
+using ActorSmtp.Server.Configuration;
+using ActorSmtp.Server.Listener;
+using ActorSmtp.Server.Sinks;
+
+namespace ActorSmtp.Server.Hosting;
+
+/// <summary>A running ActorSmtp inside an <see cref="ActorSystem"/>: the sink, the listener and the endpoints it bound.</summary>
+public sealed class ActorSmtpServer
+{
+    private ActorSmtpServer(IActorRef listener, IActorRef sink, IReadOnlyList<IPEndPoint> endPoints)
+    {
+        Listener = listener;
+        Sink = sink;
+        EndPoints = endPoints;
+    }
+
+    public IActorRef Listener { get; }
+
+    /// <summary>The supervisor in front of the configured sink.</summary>
+    public IActorRef Sink { get; }
+
+    /// <summary>Bound endpoints in configuration order, ephemeral ports resolved.</summary>
+    public IReadOnlyList<IPEndPoint> EndPoints { get; }
+
+    /// <summary>Starts the sink and the listener and binds every endpoint; throws if any cannot be bound.</summary>
+    public static async Task<ActorSmtpServer> StartAsync(ActorSystem system, ActorSmtpSettings settings, string name = "smtp")
+    {
+        WarnIfOpen(system, settings);
+        var sink = SinkSupervision.Start(system, settings);
+        var listener = system.ActorOf(Props.Create(() => new SmtpListenerActor(settings, sink)), $"{name}-listener");
+        var bound = await listener.Ask<ListenerProtocol.Bound>(ListenerProtocol.Bind.Instance, TimeSpan.FromSeconds(30))
+            .ConfigureAwait(false);
+        return new ActorSmtpServer(listener, sink, bound.EndPoints);
+    }
+
+    private static void WarnIfOpen(ActorSystem system, ActorSmtpSettings settings)
+    {
+        if (settings.AcceptedDomains.Count > 0 || settings.Endpoints.All(e => e.IsLoopback))
+            return;
+        system.Log.Warning(
+            "actorsmtp.accepted-domains is empty and a listener is not on loopback: every recipient of any domain is accepted (capture mode)");
+    }
+}

@@ -1,0 +1,188 @@
+using System.Net;
+using System.Net.Sockets;
+using Akka.Actor;
+using Akka.Event;
+using ActorSmtp.Protocol.Replies;
+using ActorSmtp.Server.Configuration;
+using ActorSmtp.Server.Connection;
+using ActorSmtp.Server.Transport;
+
+namespace ActorSmtp.Server.Listener;
+
+/// <summary>
+/// Binds the configured endpoints, accepts clients and spawns one <see cref="SmtpConnectionActor"/>
+/// per client. It supervises them with a stopping strategy (a socket cannot be restarted: a failed
+/// connection is closed), enforces <c>max-connections</c> with 421 4.7.0, and runs the one heartbeat
+/// that checks every connection's deadline each second, instead of a timer per connection.
+/// </summary>
+public sealed class SmtpListenerActor : UntypedActor, IWithTimers
+{
+    private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(1);
+
+    private readonly IReadOnlyList<EndpointSettings> _endpoints;
+    private readonly int _maxConnections;
+    private readonly HostReplies _replies;
+    private readonly Props _connectionProps;
+    private readonly Dictionary<IActorRef, SocketTransport> _connections = [];
+    private readonly List<Socket> _listeners = [];
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+
+    public SmtpListenerActor(ActorSmtpSettings settings, IActorRef sink)
+    {
+        _endpoints = settings.Endpoints;
+        _maxConnections = settings.MaxConnections;
+        var connection = new ConnectionSettings(
+            settings.SessionOptions(), settings.CommandTimeout, settings.DataTimeout, settings.SinkTimeout, sink);
+        _replies = connection.Session.Replies;
+        _connectionProps = Props.CreateBy(new ConnectionActorProducer(connection));
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    protected override SupervisorStrategy SupervisorStrategy() => Akka.Actor.SupervisorStrategy.StoppingStrategy;
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case ListenerProtocol.Accepted accepted:
+                OnAccepted(accepted.Socket);
+                break;
+            case ListenerProtocol.Heartbeat:
+                CheckDeadlines();
+                break;
+            case Terminated terminated:
+                _connections.Remove(terminated.ActorRef);
+                break;
+            case ListenerProtocol.Bind:
+                BindAll();
+                break;
+            case ListenerProtocol.GetStatus:
+                Sender.Tell(new ListenerProtocol.Status(_connections.Count, BoundEndPoints()));
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    protected override void PostStop()
+    {
+        foreach (var listener in _listeners)
+            listener.Dispose();
+    }
+
+    private void BindAll()
+    {
+        try
+        {
+            foreach (var endpoint in _endpoints)
+                _listeners.Add(Listen(endpoint));
+        }
+        catch (SocketException ex)
+        {
+            Sender.Tell(new Status.Failure(ex));
+            Context.Stop(Self);
+            return;
+        }
+        foreach (var listener in _listeners)
+        {
+            _log.Info("listening on {0}", listener.LocalEndPoint);
+            _ = AcceptLoopAsync(listener, Self);
+        }
+        Timers.StartPeriodicTimer("heartbeat", ListenerProtocol.Heartbeat.Instance, HeartbeatInterval);
+        Sender.Tell(new ListenerProtocol.Bound(BoundEndPoints()));
+    }
+
+    private IReadOnlyList<IPEndPoint> BoundEndPoints() => _listeners.Select(l => (IPEndPoint)l.LocalEndPoint!).ToArray();
+
+    private static Socket Listen(EndpointSettings endpoint)
+    {
+        var socket = new Socket(endpoint.Address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            if (endpoint.Address.Equals(IPAddress.IPv6Any))
+                socket.DualMode = true;
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            socket.Bind(endpoint.EndPoint);
+            socket.Listen(endpoint.Backlog);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    private static async Task AcceptLoopAsync(Socket listener, IActorRef self)
+    {
+        while (true)
+        {
+            try
+            {
+                self.Tell(new ListenerProtocol.Accepted(await listener.AcceptAsync().ConfigureAwait(false)));
+            }
+            catch (ObjectDisposedException)
+            {
+                return; // unbound
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.OperationAborted or SocketError.Interrupted)
+            {
+                return;
+            }
+            catch (SocketException)
+            {
+                // Out of file descriptors and the like: back off briefly instead of spinning.
+                await Task.Delay(50).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private void OnAccepted(Socket socket)
+    {
+        if (_connections.Count >= _maxConnections)
+        {
+            Refuse(socket);
+            return;
+        }
+        SocketTransport transport;
+        try
+        {
+            transport = new SocketTransport(socket);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            socket.Dispose(); // the client left before we got to it
+            return;
+        }
+        var connection = Context.ActorOf(_connectionProps);
+        Context.Watch(connection);
+        _connections.Add(connection, transport);
+        connection.Tell(new ConnectionProtocol.Start(transport));
+    }
+
+    /// <summary>RFC 5321 §3.1: a server may refuse a connection with 421 instead of the greeting.</summary>
+    private void Refuse(Socket socket)
+    {
+        _log.Warning("Refusing {0}: max-connections ({1}) reached", socket.RemoteEndPoint, _maxConnections);
+        try
+        {
+            socket.Blocking = false;
+            socket.Send(_replies.TooManyConnections.Bytes.Span, SocketFlags.None, out _);
+            socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (SocketException)
+        {
+        }
+        socket.Dispose();
+    }
+
+    private void CheckDeadlines()
+    {
+        var now = Environment.TickCount64;
+        foreach (var (connection, transport) in _connections)
+            if (transport.Deadline <= now)
+                connection.Tell(ConnectionProtocol.DeadlineExpired.Instance);
+    }
+}

@@ -1,0 +1,213 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using Akka.Actor;
+using ActorSmtp.Server.Connection;
+
+namespace ActorSmtp.Server.Transport;
+
+/// <summary>
+/// The socket side of one connection: a read loop over a <see cref="PipeReader"/> and a reply writer.
+/// <para>
+/// Pull mode, one buffer at a time: the loop hands each read's whole buffer to the connection actor
+/// (<see cref="ConnectionProtocol.Received"/>, no copy) and waits until the actor calls
+/// <see cref="Resume"/> with how far it got. The actor therefore reads the pipe's memory directly,
+/// several pipelined commands cost one actor message, and a slow sink stops socket reads (backpressure
+/// all the way to the client's TCP window). Zero-byte reads keep idle connections free of buffers.
+/// </para>
+/// </summary>
+internal sealed class SocketTransport : IDisposable
+{
+    private const int SegmentSize = 16 * 1024;
+
+    private readonly Socket _socket;
+    private readonly Stream _stream;
+    private readonly PipeReader _reader;
+    private readonly ResumeSignal _resume = new();
+    private readonly ReplyBuffer _replies = new();
+    private long _deadline = long.MaxValue;
+    private int _disposed;
+    private int _bufferLent; // 1 while the actor holds a read buffer and the loop waits for Resume
+
+    public SocketTransport(Socket socket)
+    {
+        _socket = socket;
+        _socket.NoDelay = true;
+        RemoteEndPoint = (IPEndPoint)socket.RemoteEndPoint!;
+        LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
+        _stream = new NetworkStream(socket, ownsSocket: true);
+        _reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(
+            bufferSize: SegmentSize, minimumReadSize: 1024, leaveOpen: true, useZeroByteReads: true));
+    }
+
+    public IPEndPoint RemoteEndPoint { get; }
+    public IPEndPoint LocalEndPoint { get; }
+
+    /// <summary>Milliseconds (Environment.TickCount64) after which the connection's current wait has expired.</summary>
+    public long Deadline => Volatile.Read(ref _deadline);
+
+    public void SetDeadline(TimeSpan fromNow) =>
+        Volatile.Write(ref _deadline, Environment.TickCount64 + (long)fromNow.TotalMilliseconds);
+
+    public void ClearDeadline() => Volatile.Write(ref _deadline, long.MaxValue);
+
+    /// <summary>Queues a reply; it is written by the next <see cref="Resume"/> or <see cref="CloseAfterReplies"/>.</summary>
+    public void Reply(ReadOnlySpan<byte> reply) => _replies.Append(reply);
+
+    /// <summary>Writes the greeting, then starts the read loop that feeds <paramref name="owner"/>.</summary>
+    public void Start(IActorRef owner)
+    {
+        var flushed = FlushAsync();
+        if (flushed.IsCompletedSuccessfully)
+            _ = ReadLoopAsync(owner);
+        else
+            _ = StartAfterFlushAsync(flushed, owner);
+    }
+
+    /// <summary>Writes queued replies, then lets the read loop continue past <paramref name="consumed"/>.</summary>
+    public void Resume(SequencePosition consumed, SequencePosition examined)
+    {
+        var advance = new ReadAdvance(consumed, examined, Stop: false);
+        var flushed = FlushAsync();
+        if (flushed.IsCompletedSuccessfully)
+            SignalLoop(advance);
+        else
+            _ = ResumeAfterFlushAsync(flushed, advance);
+    }
+
+    /// <summary>Writes queued replies, then closes the connection (QUIT, 421).</summary>
+    public void CloseAfterReplies()
+    {
+        var flushed = FlushAsync();
+        if (flushed.IsCompletedSuccessfully)
+            Dispose();
+        else
+            _ = DisposeAfterFlushAsync(flushed);
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return;
+        ClearDeadline();
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (SocketException)
+        {
+            // Already reset by the peer: nothing left to shut down.
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+        _stream.Dispose();
+        SignalLoop(ReadAdvance.Halt);
+    }
+
+    /// <summary>Releases the loop exactly once per lent buffer, whichever of resume or close comes first.</summary>
+    private void SignalLoop(ReadAdvance advance)
+    {
+        if (Interlocked.Exchange(ref _bufferLent, 0) == 1)
+            _resume.Signal(advance);
+    }
+
+    private async Task ReadLoopAsync(IActorRef owner)
+    {
+        var reason = "closed by client";
+        try
+        {
+            while (true)
+            {
+                var result = await _reader.ReadAsync().ConfigureAwait(false);
+                var resumed = _resume.WaitAsync();
+                Volatile.Write(ref _bufferLent, 1);
+                if (Volatile.Read(ref _disposed) != 0)
+                    break;
+                owner.Tell(new ConnectionProtocol.Received(result.Buffer, result.IsCompleted));
+                var advance = await resumed.ConfigureAwait(false);
+                if (advance.Stop || result.IsCompleted)
+                    break;
+                _reader.AdvanceTo(advance.Consumed, advance.Examined);
+            }
+        }
+        catch (Exception ex)
+        {
+            // Any failure ends this connection, never the process; the actor learns why below.
+            reason = ex.Message;
+        }
+        finally
+        {
+            await _reader.CompleteAsync().ConfigureAwait(false);
+            owner.Tell(new ConnectionProtocol.TransportClosed(reason));
+        }
+    }
+
+    private ValueTask FlushAsync()
+    {
+        if (_replies.IsEmpty || Volatile.Read(ref _disposed) != 0)
+        {
+            _replies.Clear();
+            return ValueTask.CompletedTask;
+        }
+        ValueTask write;
+        try
+        {
+            write = _stream.WriteAsync(_replies.Written);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+        {
+            _replies.Clear();
+            return ValueTask.FromException(ex);
+        }
+        if (write.IsCompletedSuccessfully)
+        {
+            _replies.Clear();
+            return ValueTask.CompletedTask;
+        }
+        return AwaitWriteAsync(write);
+    }
+
+    private async ValueTask AwaitWriteAsync(ValueTask write)
+    {
+        try
+        {
+            await write.ConfigureAwait(false);
+        }
+        finally
+        {
+            _replies.Clear();
+        }
+    }
+
+    private async Task StartAfterFlushAsync(ValueTask flushed, IActorRef owner)
+    {
+        if (await Succeeded(flushed).ConfigureAwait(false))
+            await ReadLoopAsync(owner).ConfigureAwait(false);
+        else
+            owner.Tell(new ConnectionProtocol.TransportClosed("write failed"));
+    }
+
+    private async Task ResumeAfterFlushAsync(ValueTask flushed, ReadAdvance advance) =>
+        SignalLoop(await Succeeded(flushed).ConfigureAwait(false) ? advance : ReadAdvance.Halt);
+
+    private async Task DisposeAfterFlushAsync(ValueTask flushed)
+    {
+        await Succeeded(flushed).ConfigureAwait(false);
+        Dispose();
+    }
+
+    private static async ValueTask<bool> Succeeded(ValueTask flushed)
+    {
+        try
+        {
+            await flushed.ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,61 @@
+using Akka.Actor;
+using Akka.Streams;
+
+namespace ActorSmtp.Sinks;
+
+/// <summary>
+/// Base class for sink actors: implement <see cref="StoreAsync"/> and return the outcome.
+/// </summary>
+/// <remarks>
+/// The base runs every <see cref="SinkProtocol.Store"/> concurrently, never blocking the mailbox, and
+/// replies to the sender with the returned <see cref="SinkProtocol.Result"/>. An exception from
+/// <see cref="StoreAsync"/> becomes a <see cref="SinkProtocol.TemporaryFailure"/> (451): a failed store
+/// must never look like a stored one. In-flight stores are cancelled when the actor stops or restarts.
+/// A sink that throws from its own receive crashes and is restarted with backoff by its supervisor;
+/// the request that crashed it still gets a temporary failure.
+/// Subclasses need a public constructor taking their HOCON block (<c>Akka.Configuration.Config</c>)
+/// to be configurable by <c>type = "Namespace.Class, Assembly"</c>.
+/// </remarks>
+public abstract class MessageSinkActor : UntypedActor
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private IMaterializer? _materializer;
+
+    /// <summary>The materializer to run message bodies with; it lives as long as this actor.</summary>
+    protected IMaterializer Materializer => _materializer ??= Context.Materializer();
+
+    /// <summary>Stores one message. Consume or cancel <see cref="SinkProtocol.Store.Body"/> before the task completes.</summary>
+    protected abstract Task<SinkProtocol.Result> StoreAsync(SinkProtocol.Store store, CancellationToken cancellationToken);
+
+    /// <summary>Messages other than <see cref="SinkProtocol.Store"/>; unhandled by default.</summary>
+    protected virtual void OnOther(object message) => Unhandled(message);
+
+    protected sealed override void OnReceive(object message)
+    {
+        if (message is not SinkProtocol.Store store)
+        {
+            OnOther(message);
+            return;
+        }
+        var replyTo = Sender;
+        try
+        {
+            StoreAsync(store, _stopping.Token).PipeTo(replyTo, Self,
+                failure: ex => new SinkProtocol.TemporaryFailure(store.MessageId, Describe(ex)));
+        }
+        catch (Exception ex)
+        {
+            replyTo.Tell(new SinkProtocol.TemporaryFailure(store.MessageId, Describe(ex)), Self);
+            throw;
+        }
+    }
+
+    protected override void PostStop()
+    {
+        _stopping.Cancel();
+        _stopping.Dispose();
+        base.PostStop();
+    }
+
+    private static string Describe(Exception ex) => (ex as AggregateException)?.InnerException?.Message ?? ex.Message;
+}
