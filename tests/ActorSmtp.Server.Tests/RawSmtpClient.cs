@@ -1,0 +1,101 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace ActorSmtp.Server.Tests;
+
+/// <summary>A byte-level SMTP client for transcripts: it sends exactly what it is given and reads replies line by line.</summary>
+internal sealed class RawSmtpClient : IAsyncDisposable
+{
+    private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(20);
+    private readonly TcpClient _client = new();
+    private NetworkStream _stream = null!;
+    private readonly List<byte> _buffer = [];
+
+    public static async Task<RawSmtpClient> ConnectAsync(IPEndPoint server)
+    {
+        var client = new RawSmtpClient();
+        await client._client.ConnectAsync(server);
+        client._stream = client._client.GetStream();
+        return client;
+    }
+
+    public Task SendAsync(string text) => SendAsync(Encoding.UTF8.GetBytes(text));
+
+    public async Task SendAsync(byte[] bytes) => await _stream.WriteAsync(bytes);
+
+    /// <summary>Reads one whole reply (all lines of a multi-line reply) and returns its lines.</summary>
+    public async Task<string[]> ReadReplyAsync()
+    {
+        var lines = new List<string>();
+        while (true)
+        {
+            var line = await ReadLineAsync() ?? throw new IOException($"connection closed after: {string.Join(" | ", lines)}");
+            lines.Add(line);
+            if (line.Length < 4 || line[3] != '-')
+                return lines.ToArray();
+        }
+    }
+
+    /// <summary>The first line of the next reply.</summary>
+    public async Task<string> ExpectAsync(string prefix)
+    {
+        var reply = await ReadReplyAsync();
+        Xunit.Assert.True(reply[^1].StartsWith(prefix, StringComparison.Ordinal), $"expected '{prefix}…', got '{string.Join(" | ", reply)}'");
+        return reply[^1];
+    }
+
+    /// <summary>True when the server closed the connection (read returns 0) before <paramref name="within"/>.</summary>
+    public async Task<bool> IsClosedByServerAsync(TimeSpan within)
+    {
+        using var cts = new CancellationTokenSource(within);
+        var scratch = new byte[256];
+        try
+        {
+            while (true)
+            {
+                var read = await _stream.ReadAsync(scratch, cts.Token);
+                if (read == 0)
+                    return true;
+                _buffer.AddRange(scratch.AsSpan(0, read).ToArray());
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+        catch (IOException)
+        {
+            return true; // reset
+        }
+    }
+
+    /// <summary>Everything received but not yet read as replies.</summary>
+    public string Unread => Encoding.UTF8.GetString(_buffer.ToArray());
+
+    public async Task<string?> ReadLineAsync()
+    {
+        using var cts = new CancellationTokenSource(ReadTimeout);
+        var scratch = new byte[4096];
+        while (true)
+        {
+            var lf = _buffer.IndexOf((byte)'\n');
+            if (lf >= 0)
+            {
+                var line = Encoding.UTF8.GetString(_buffer.GetRange(0, lf).ToArray()).TrimEnd('\r');
+                _buffer.RemoveRange(0, lf + 1);
+                return line;
+            }
+            var read = await _stream.ReadAsync(scratch, cts.Token);
+            if (read == 0)
+                return null;
+            _buffer.AddRange(scratch.AsSpan(0, read).ToArray());
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _client.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,181 @@
+using System.Text;
+using Xunit;
+
+namespace ActorSmtp.Server.Tests;
+
+/// <summary>Byte-exact conversations over a real socket: pipelining, smuggling, limits, timeouts, durability order.</summary>
+public sealed class RawTranscriptTests
+{
+    private static async Task<RawSmtpClient> GreetedAsync(TestServer server)
+    {
+        var client = await RawSmtpClient.ConnectAsync(server.EndPoint);
+        await client.ExpectAsync("220 mx.test ESMTP");
+        await client.SendAsync("EHLO client.test\r\n");
+        await client.ExpectAsync("250 ENHANCEDSTATUSCODES");
+        return client;
+    }
+
+    [Fact]
+    public async Task Pipelined_commands_in_one_write_are_answered_in_order()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var client = await RawSmtpClient.ConnectAsync(server.EndPoint);
+        await client.ExpectAsync("220");
+        await client.SendAsync("EHLO c\r\nMAIL FROM:<a@b.test>\r\nRCPT TO:<r1@x.test>\r\nRCPT TO:<bad>\r\nRCPT TO:<r2@x.test>\r\nDATA\r\n");
+        await client.ExpectAsync("250 ENHANCEDSTATUSCODES");
+        await client.ExpectAsync("250 2.1.0");
+        await client.ExpectAsync("250 2.1.5");
+        await client.ExpectAsync("501 5.1.3");
+        await client.ExpectAsync("250 2.1.5");
+        await client.ExpectAsync("354");
+        await client.SendAsync("Subject: p\r\n\r\n..dot\r\n.\r\nMAIL FROM:<>\r\nRCPT TO:<r3@x.test>\r\nQUIT\r\n");
+        var queued = await client.ExpectAsync("250 2.0.0 Ok: queued as ");
+        await client.ExpectAsync("250 2.1.0");
+        await client.ExpectAsync("250 2.1.5");
+        await client.ExpectAsync("221 2.0.0");
+        Assert.True(await client.IsClosedByServerAsync(TimeSpan.FromSeconds(5)));
+
+        var stored = server.StoredMessages()[queued.Split(' ')[^1]];
+        Assert.Equal("Subject: p\r\n\r\n.dot\r\n", Encoding.ASCII.GetString(stored));
+    }
+
+    [Theory]
+    [InlineData("\n.\n")]
+    [InlineData("\r.\r")]
+    [InlineData("\n.\r\n")]
+    [InlineData("\r.\n")]
+    [InlineData("\r\r\n.\r\r\n")]
+    public async Task Smuggled_end_of_data_is_refused_after_the_real_end_and_nothing_is_stored(string smuggle)
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var client = await GreetedAsync(server);
+        await client.SendAsync("MAIL FROM:<a@b.test>\r\nRCPT TO:<r@x.test>\r\nDATA\r\n");
+        await client.ExpectAsync("250");
+        await client.ExpectAsync("250");
+        await client.ExpectAsync("354");
+        await client.SendAsync($"Subject: s\r\n\r\nhello{smuggle}MAIL FROM:<evil@b.test>\r\nRCPT TO:<r@x.test>\r\nDATA\r\nspoofed\r\n.\r\nNOOP\r\n");
+        await client.ExpectAsync("550 5.6.11"); // one reply for the one DATA, after its real end
+        await client.ExpectAsync("250 2.0.0 Ok"); // the NOOP, not a second message's replies
+        Assert.Empty(server.AllFiles());
+    }
+
+    [Fact]
+    public async Task Null_byte_before_the_dot_does_not_end_data()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var client = await GreetedAsync(server);
+        await client.SendAsync("MAIL FROM:<a@b.test>\r\nRCPT TO:<r@x.test>\r\nDATA\r\n");
+        await client.ExpectAsync("250");
+        await client.ExpectAsync("250");
+        await client.ExpectAsync("354");
+        await client.SendAsync("a\r\n\0.\r\nb\r\n.\r\n");
+        var queued = await client.ExpectAsync("250 2.0.0");
+        Assert.Equal("a\r\n\0.\r\nb\r\n", Encoding.ASCII.GetString(server.StoredMessages()[queued.Split(' ')[^1]]));
+    }
+
+    [Fact]
+    public async Task Over_long_command_line_gets_one_500_and_the_session_goes_on()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var client = await GreetedAsync(server);
+        await client.SendAsync("NOOP " + new string('x', 200_000) + "\r\nNOOP\r\n");
+        await client.ExpectAsync("500 5.5.2");
+        await client.ExpectAsync("250 2.0.0");
+    }
+
+    [Fact]
+    public async Task Command_ended_by_bare_lf_is_not_executed()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var client = await GreetedAsync(server);
+        await client.SendAsync("QUIT\nNOOP\r\n");
+        await client.ExpectAsync("500 5.5.2");
+        await client.ExpectAsync("250 2.0.0");
+    }
+
+    [Fact]
+    public async Task Every_250_arrives_after_its_eml_and_json_exist()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var client = await GreetedAsync(server);
+        for (var i = 0; i < 30; i++)
+        {
+            await client.SendAsync($"MAIL FROM:<a@b.test>\r\nRCPT TO:<r@x.test>\r\nDATA\r\n");
+            await client.ExpectAsync("250");
+            await client.ExpectAsync("250");
+            await client.ExpectAsync("354");
+            await client.SendAsync($"Subject: {i}\r\n\r\nbody {i}\r\n.\r\n");
+            var id = (await client.ExpectAsync("250 2.0.0 Ok: queued as ")).Split(' ')[^1];
+            Assert.True(File.Exists(Path.Combine(server.MailDirectory, id + ".eml")), $"{id}.eml missing at 250");
+            Assert.True(File.Exists(Path.Combine(server.MailDirectory, id + ".json")), $"{id}.json missing at 250");
+        }
+    }
+
+    [Fact]
+    public async Task Client_that_disconnects_mid_data_leaves_no_file()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using (var client = await GreetedAsync(server))
+        {
+            await client.SendAsync("MAIL FROM:<a@b.test>\r\nRCPT TO:<r@x.test>\r\nDATA\r\n");
+            await client.ExpectAsync("250");
+            await client.ExpectAsync("250");
+            await client.ExpectAsync("354");
+            await client.SendAsync("Subject: cut\r\n\r\n" + new string('y', 300_000)); // past the header block: the sink is writing
+        }
+        await Task.Delay(500);
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (server.AllFiles().Length > 0 && DateTime.UtcNow < deadline)
+            await Task.Delay(50);
+        Assert.Empty(server.AllFiles());
+    }
+
+    [Fact]
+    public async Task Idle_client_gets_421_4_4_2_and_is_closed()
+    {
+        await using var server = await TestServer.StartAsync("actorsmtp.limits.command-timeout = 1s");
+        await using var client = await GreetedAsync(server);
+        await client.ExpectAsync("421 4.4.2");
+        Assert.True(await client.IsClosedByServerAsync(TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
+    public async Task Too_many_errors_end_the_session_with_421_4_7_0()
+    {
+        await using var server = await TestServer.StartAsync("actorsmtp.limits.max-errors = 3");
+        await using var client = await GreetedAsync(server);
+        await client.SendAsync("FOO\r\nBAR\r\nBAZ\r\nNOOP\r\n");
+        await client.ExpectAsync("500");
+        await client.ExpectAsync("500");
+        await client.ExpectAsync("500");
+        await client.ExpectAsync("421 4.7.0");
+        Assert.True(await client.IsClosedByServerAsync(TimeSpan.FromSeconds(5)));
+        Assert.DoesNotContain("250", client.Unread);
+    }
+
+    [Fact]
+    public async Task Too_many_recipients_get_452_and_the_message_still_goes_through()
+    {
+        await using var server = await TestServer.StartAsync("actorsmtp.limits.max-recipients = 2");
+        await using var client = await GreetedAsync(server);
+        await client.SendAsync("MAIL FROM:<a@b.test>\r\nRCPT TO:<1@x.test>\r\nRCPT TO:<2@x.test>\r\nRCPT TO:<3@x.test>\r\nDATA\r\n");
+        await client.ExpectAsync("250");
+        await client.ExpectAsync("250");
+        await client.ExpectAsync("250");
+        await client.ExpectAsync("452 4.5.3");
+        await client.ExpectAsync("354");
+        await client.SendAsync("x\r\n.\r\n");
+        await client.ExpectAsync("250 2.0.0");
+    }
+
+    [Fact]
+    public async Task Other_domains_are_refused_when_accepted_domains_are_set()
+    {
+        await using var server = await TestServer.StartAsync("actorsmtp.accepted-domains = [\"x.test\"]");
+        await using var client = await GreetedAsync(server);
+        await client.SendAsync("MAIL FROM:<a@b.test>\r\nRCPT TO:<r@other.test>\r\nRCPT TO:<r@x.test>\r\n");
+        await client.ExpectAsync("250");
+        await client.ExpectAsync("550 5.7.1");
+        await client.ExpectAsync("250 2.1.5");
+    }
+}

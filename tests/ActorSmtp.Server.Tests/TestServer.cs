@@ -1,0 +1,60 @@
+using System.Net;
+using Akka.Actor;
+using ActorSmtp.Server.Configuration;
+using ActorSmtp.Server.Hosting;
+
+namespace ActorSmtp.Server.Tests;
+
+/// <summary>
+/// A real ActorSmtp in its own actor system, on 127.0.0.1 with an ephemeral port, storing with the
+/// file sink into a fresh temporary folder that is deleted afterwards.
+/// </summary>
+internal sealed class TestServer : IAsyncDisposable
+{
+    private TestServer(ActorSystem system, ActorSmtpServer server, string mailDirectory)
+    {
+        System = system;
+        Server = server;
+        MailDirectory = mailDirectory;
+    }
+
+    public ActorSystem System { get; }
+    public ActorSmtpServer Server { get; }
+    public string MailDirectory { get; }
+    public IPEndPoint EndPoint => Server.EndPoints[0];
+
+    /// <param name="hocon">Extra settings layered over the test defaults, e.g. "actorsmtp.limits.max-recipients = 2".</param>
+    public static async Task<TestServer> StartAsync(string hocon = "")
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "actorsmtp-test-" + Guid.NewGuid().ToString("N"));
+        var config = ActorSmtpConfig.FromString($$"""
+            actorsmtp {
+              hostname = "mx.test"
+              endpoints = [ { address = "127.0.0.1", port = 0 } ]
+              sinks.file.directory = "{{directory}}"
+            }
+            akka.loglevel = WARNING
+            {{hocon}}
+            """);
+        var settings = ActorSmtpSettings.FromConfig(config);
+        var system = ActorSystem.Create("test", config);
+        var server = await ActorSmtpServer.StartAsync(system, settings);
+        return new TestServer(system, server, directory);
+    }
+
+    /// <summary>Stored messages as (id, bytes of the .eml).</summary>
+    public IReadOnlyDictionary<string, byte[]> StoredMessages() =>
+        Directory.Exists(MailDirectory)
+            ? Directory.GetFiles(MailDirectory, "*.eml").ToDictionary(p => Path.GetFileNameWithoutExtension(p), File.ReadAllBytes)
+            : new Dictionary<string, byte[]>();
+
+    /// <summary>Every file in the mail folder, hidden temporaries included.</summary>
+    public string[] AllFiles() => Directory.Exists(MailDirectory) ? Directory.GetFiles(MailDirectory) : [];
+
+    public async ValueTask DisposeAsync()
+    {
+        await System.Terminate();
+        if (Directory.Exists(MailDirectory))
+            Directory.Delete(MailDirectory, recursive: true);
+    }
+}
