@@ -25,6 +25,10 @@ public abstract class MessageSinkActor : UntypedActor
     protected IMaterializer Materializer => _materializer ??= Context.Materializer();
 
     /// <summary>Stores one message. Consume or cancel <see cref="SinkProtocol.Store.Body"/> before the task completes.</summary>
+    /// <remarks>
+    /// Runs concurrently with other stores. After its first <c>await</c> it is no longer inside the
+    /// actor: read <c>Self</c>, <c>Context</c> and actor state before awaiting, or send yourself a message.
+    /// </remarks>
     protected abstract Task<SinkProtocol.Result> StoreAsync(SinkProtocol.Store store, CancellationToken cancellationToken);
 
     /// <summary>Messages other than <see cref="SinkProtocol.Store"/>; unhandled by default.</summary>

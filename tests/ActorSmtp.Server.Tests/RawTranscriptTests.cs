@@ -127,7 +127,7 @@ public sealed class RawTranscriptTests
         var deadline = DateTime.UtcNow.AddSeconds(5);
         while (server.AllFiles().Length > 0 && DateTime.UtcNow < deadline)
             await Task.Delay(50);
-        Assert.Empty(server.AllFiles());
+        Assert.Empty(server.AllFiles().Select(Path.GetFileName));
     }
 
     [Fact]

@@ -25,7 +25,7 @@ internal sealed class IncomingMessage(string id, DateTimeOffset receivedAt, int 
     private Channel<ReadOnlyMemory<byte>>? _channel;
     private byte[]? _chunk;
     private int _filled;
-    private ReadOnlyMemory<byte>? _blocked;
+    private readonly Queue<ReadOnlyMemory<byte>> _unsent = new(); // chunks the full channel has not taken yet
 
     public string Id { get; } = id;
     public DateTimeOffset ReceivedAt { get; } = receivedAt;
@@ -41,7 +41,7 @@ internal sealed class IncomingMessage(string id, DateTimeOffset receivedAt, int 
 
     public bool IsStreaming => _channel is not null;
     public bool HeadersComplete => _headers.IsComplete;
-    public bool IsBlocked => _blocked is not null;
+    public bool IsBlocked => _unsent.Count > 0;
 
     /// <summary>Room for the decoder's output of <paramref name="inputLength"/> bytes (at least 2).</summary>
     public Span<byte> OutputSpace(int inputLength)
@@ -89,17 +89,17 @@ internal sealed class IncomingMessage(string id, DateTimeOffset receivedAt, int 
     public bool TryComplete()
     {
         Emit();
-        if (IsBlocked)
+        if (!RetryBlocked())
             return false;
         _channel?.Writer.TryComplete();
         return true;
     }
 
-    /// <summary>Retries the chunk the full channel refused; true when nothing is blocked any more.</summary>
+    /// <summary>Offers the chunks the full channel refused, in order; true when none is left waiting.</summary>
     public bool RetryBlocked()
     {
-        if (_blocked is { } chunk && _channel!.Writer.TryWrite(chunk))
-            _blocked = null;
+        while (_unsent.TryPeek(out var chunk) && _channel!.Writer.TryWrite(chunk))
+            _unsent.Dequeue();
         return !IsBlocked;
     }
 
@@ -118,7 +118,7 @@ internal sealed class IncomingMessage(string id, DateTimeOffset receivedAt, int 
         IsDiscarding = true;
         _held.Clear();
         _chunk = null;
-        _blocked = null;
+        _unsent.Clear();
         _channel?.Writer.TryComplete(reason);
     }
 
@@ -144,7 +144,10 @@ internal sealed class IncomingMessage(string id, DateTimeOffset receivedAt, int 
         _filled = 0;
         if (_channel is null)
             _held.Add(chunk);
-        else if (!_channel.Writer.TryWrite(chunk))
-            _blocked = chunk;
+        else
+        {
+            _unsent.Enqueue(chunk);
+            RetryBlocked();
+        }
     }
 }

@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace ActorSmtp.Server.Tests;
+
+/// <summary>The real executable (actorsmtp.dll, built beside the tests) run as a child process.</summary>
+internal sealed partial class HostProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly TaskCompletionSource<int> _port = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private HostProcess(string arguments, string workingDirectory)
+    {
+        var start = new ProcessStartInfo("dotnet", $"\"{Path.Combine(AppContext.BaseDirectory, "actorsmtp.dll")}\" {arguments}")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = workingDirectory,
+        };
+        _process = new Process { StartInfo = start };
+        _process.OutputDataReceived += (_, e) => OnLine(e.Data);
+        _process.ErrorDataReceived += (_, e) => OnLine(e.Data);
+        _process.Start();
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+                return _output.ToString();
+        }
+    }
+
+    public static HostProcess Start(string arguments, string workingDirectory) => new(arguments, workingDirectory);
+
+    /// <summary>The port from the first "listening on 127.0.0.1:PORT" line.</summary>
+    public Task<int> ListeningPortAsync() => _port.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        return _process.ExitCode;
+    }
+
+    /// <summary>Asks for a graceful stop, as systemd or Kubernetes would (SIGTERM).</summary>
+    public void Terminate() => Process.Start("kill", ["-TERM", _process.Id.ToString()])!.WaitForExit();
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+            _process.Kill(entireProcessTree: true);
+        _process.Dispose();
+    }
+
+    private void OnLine(string? line)
+    {
+        if (line is null)
+            return;
+        lock (_output)
+            _output.AppendLine(line);
+        var match = ListeningLine().Match(line);
+        if (match.Success)
+            _port.TrySetResult(int.Parse(match.Groups[1].Value));
+    }
+
+    [GeneratedRegex(@"listening on 127\.0\.0\.1:(\d+)")]
+    private static partial Regex ListeningLine();
+}

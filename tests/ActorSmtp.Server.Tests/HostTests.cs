@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using Xunit;
+
+namespace ActorSmtp.Server.Tests;
+
+/// <summary>The executable as a user runs it: --config, exit codes, the listening line, a real client (swaks).</summary>
+public sealed class HostTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("actorsmtp-host-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private string Config(string hocon)
+    {
+        var path = Path.Combine(_directory, "test.conf");
+        File.WriteAllText(path, hocon);
+        return path;
+    }
+
+    [Theory]
+    [InlineData("actorsmtp.limits.max-recipients = 0", "actorsmtp.limits.max-recipients")]
+    [InlineData("actorsmtp.limits.command-timeout = soon", "actorsmtp.limits.command-timeout")]
+    [InlineData("actorsmtp.sink = nowhere", "actorsmtp.sink")]
+    [InlineData("actorsmtp.sinks.file.type = \"No.Such.Type, Nowhere\"", "actorsmtp.sinks.file.type")]
+    [InlineData("actorsmtp.endpoints = [ { address = \"not-an-ip\", port = 25 } ]", "actorsmtp.endpoints[0].address")]
+    [InlineData("actorsmtp.endpoints = [ { address = \"127.0.0.1\", port = 70000 } ]", "actorsmtp.endpoints[0].port")]
+    public async Task Invalid_setting_stops_start_up_with_exit_code_2_naming_the_key(string hocon, string key)
+    {
+        using var host = HostProcess.Start($"--config \"{Config(hocon)}\"", _directory);
+        Assert.Equal(2, await host.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains(key, host.Output);
+        Assert.DoesNotContain("listening on", host.Output);
+    }
+
+    [Fact]
+    public async Task Malformed_hocon_is_exit_code_2()
+    {
+        using var host = HostProcess.Start($"--config \"{Config("actorsmtp { hostname = ")}\"", _directory);
+        Assert.Equal(2, await host.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+    }
+
+    [Fact]
+    public async Task Runs_logs_its_endpoint_and_stores_what_swaks_sends()
+    {
+        var config = Config("actorsmtp.endpoints = [ { address = \"127.0.0.1\", port = 0 } ]");
+        using var host = HostProcess.Start($"--config \"{config}\"", _directory);
+        var port = await host.ListeningPortAsync();
+
+        var swaks = Process.Start(new ProcessStartInfo("swaks",
+            ["--server", $"127.0.0.1:{port}", "--from", "a@example.test", "--to", "b@example.test",
+             "--h-Subject", "from swaks", "--body", "hello from swaks"]) { RedirectStandardOutput = true })!;
+        var transcript = await swaks.StandardOutput.ReadToEndAsync();
+        await swaks.WaitForExitAsync();
+        Assert.True(swaks.ExitCode == 0, transcript);
+        Assert.Contains("250 2.0.0 Ok: queued as", transcript);
+
+        var mail = Path.Combine(_directory, "mail"); // the default file sink folder, relative to the working directory
+        var eml = Assert.Single(Directory.GetFiles(mail, "*.eml"));
+        Assert.Contains("hello from swaks", File.ReadAllText(eml));
+        Assert.True(File.Exists(Path.ChangeExtension(eml, ".json")));
+
+        host.Terminate();
+        Assert.Equal(0, await host.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+    }
+}
