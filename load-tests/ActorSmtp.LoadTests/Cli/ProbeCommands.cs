@@ -1,0 +1,63 @@
+using System.CommandLine;
+using ActorSmtp.LoadTests.Probes;
+using ActorSmtp.LoadTests.Scenarios;
+
+namespace ActorSmtp.LoadTests.Cli;
+
+/// `idle` and `big`: the memory probes that compare-smtp-sink.sh runs next to the throughput pairs.
+internal static class ProbeCommands
+{
+    private static readonly Option<string> Target = new("--target") { Description = "HOST:PORT on loopback", DefaultValueFactory = _ => "127.0.0.1:2525" };
+
+    public static Command Idle()
+    {
+        var connections = new Option<int>("--connections") { DefaultValueFactory = _ => 10_000 };
+        var pid = new Option<int?>("--pid") { Description = "server process whose RSS is measured" };
+        var inFlight = new Option<int>("--handshakes-in-flight") { DefaultValueFactory = _ => 256 };
+        var settle = new Option<string>("--settle") { Description = "wait after the last EHLO before measuring", DefaultValueFactory = _ => "3s" };
+        var timeout = new Option<string>("--timeout") { Description = "limit for the whole probe", DefaultValueFactory = _ => "180s" };
+        var command = new Command("idle", "Hold N idle connections (after greeting + EHLO) and report the server's RSS per connection")
+        {
+            Target, connections, pid, inFlight, settle, timeout,
+        };
+        command.SetAction((options, cancel) => Guarded(options.GetValue(timeout)!, cancel, token =>
+            new IdleConnectionsProbe(
+                LoopbackTarget.Parse(options.GetValue(Target)!), options.GetValue(connections), options.GetValue(pid),
+                options.GetValue(inFlight), UnitText.ParseDuration(options.GetValue(settle)!)).RunAsync(Console.Out, token)));
+        return command;
+    }
+
+    public static Command BigMessage()
+    {
+        var size = new Option<string>("--size") { DefaultValueFactory = _ => "100m" };
+        var pid = new Option<int>("--pid") { Description = "server process whose RSS is measured", Required = true };
+        var maxIncrease = new Option<string>("--max-rss-increase") { DefaultValueFactory = _ => "32m" };
+        var timeout = new Option<string>("--timeout") { DefaultValueFactory = _ => "300s" };
+        var command = new Command("big", "Send one large message and report how much the server's RSS grew")
+        {
+            Target, size, pid, maxIncrease, timeout,
+        };
+        command.SetAction((options, cancel) => Guarded(options.GetValue(timeout)!, cancel, token =>
+            new BigMessageProbe(
+                LoopbackTarget.Parse(options.GetValue(Target)!), UnitText.ParseBytes(options.GetValue(size)!), options.GetValue(pid),
+                UnitText.ParseBytes(options.GetValue(maxIncrease)!) / 1024, UnitText.ParseDuration(options.GetValue(timeout)!))
+                .RunAsync(Console.Out, token)));
+        return command;
+    }
+
+    /// Bounds the probe in time and turns bad arguments into a message and exit code 2.
+    private static async Task<int> Guarded(string timeout, CancellationToken cancel, Func<CancellationToken, Task<int>> probe)
+    {
+        try
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+            deadline.CancelAfter(UnitText.ParseDuration(timeout));
+            return await probe(deadline.Token);
+        }
+        catch (FormatException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return ExitCodes.InvalidArguments;
+        }
+    }
+}

@@ -1,0 +1,10 @@
+using System.CommandLine;
+using ActorSmtp.LoadTests.Cli;
+
+var root = new RootCommand("ActorSmtp load generator: SMTP load against a loopback server, NBomber-style scenarios and reports.")
+{
+    RunCommand.Create(),
+    ProbeCommands.Idle(),
+    ProbeCommands.BigMessage(),
+};
+return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,126 @@
+using Akka;
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.Event;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+
+namespace ActorSmtp.Sinks.File;
+
+/// <summary>
+/// Stores each message as two files in one directory: <c>&lt;id&gt;.eml</c>, exactly the bytes received,
+/// and <c>&lt;id&gt;.json</c>, the envelope. Replies <see cref="SinkProtocol.Stored"/> only once both are
+/// durable on disk.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Configured by its HOCON block: <c>{ type = file, directory = "mail" }</c>. A relative directory is
+/// resolved against the working directory; it is created if missing.
+/// </para>
+/// <para>
+/// RFC 5321 §6.1: a 250 after DATA promises the message survives a crash. So the body streams into a
+/// hidden temporary file (<c>.&lt;id&gt;.eml.tmp</c>), the envelope goes beside it, and a group committer
+/// fsyncs both, renames the .json and then the .eml to their final names and fsyncs the directory before
+/// the reply. The final name of the .eml is the commit marker: whoever sees it can read the .json. If the
+/// body stream fails (size overrun, bare LF, client gone, timeout), the store is cancelled, or any disk
+/// step fails, every file of the message is removed and the reply is a
+/// <see cref="SinkProtocol.TemporaryFailure"/> (451 4.3.0).
+/// </para>
+/// </remarks>
+public sealed class FileSink : MessageSinkActor
+{
+    // Design: the actor owns the directory and one GroupCommitter (its thread lives and dies with the
+    // actor). Stores run concurrently (the base pipes each result to its sender). Each body streams
+    // through a kill switch into a sink on the blocking-IO dispatcher, so a slow disk slows that client
+    // down (backpressure) and never an actor thread; fsync and rename happen on the committer's thread.
+    private const string BlockingIoDispatcher = "akka.actor.default-blocking-io-dispatcher";
+    private const int MaxMessageIdLength = 128;
+
+    private readonly string _directory;
+    private readonly GroupCommitter _committer;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+
+    /// <summary>Creates the sink from its HOCON block.</summary>
+    /// <param name="config">The sink's block; <c>directory</c> is required.</param>
+    /// <exception cref="ConfigurationException"><c>directory</c> is missing or empty.</exception>
+    /// <exception cref="IOException">The directory cannot be created.</exception>
+    public FileSink(Config config)
+        : this(config, DiskFlush.Durable)
+    {
+    }
+
+    internal FileSink(Config config, DiskFlush flush)
+    {
+        var directory = config.GetString("directory", null);
+        if (string.IsNullOrWhiteSpace(directory))
+            throw new ConfigurationException("file sink: `directory` is required");
+        _directory = Path.GetFullPath(directory);
+        Directory.CreateDirectory(_directory);
+        _committer = new GroupCommitter(_directory, flush);
+    }
+
+    protected override async Task<SinkProtocol.Result> StoreAsync(SinkProtocol.Store store, CancellationToken cancellationToken)
+    {
+        var id = store.MessageId;
+        if (!IsSafeFileName(id))
+            return new SinkProtocol.TemporaryFailure(id, $"file sink: message id \"{id}\" is not a safe file name");
+        var files = new MessageFiles(_directory, id);
+        try
+        {
+            var size = await WriteBodyAsync(store.Body, files, cancellationToken);
+            files.WriteJson(EnvelopeDocument.Serialize(store.Envelope, store.Headers, size));
+            await _committer.CommitAsync(files, cancellationToken);
+            return new SinkProtocol.Stored(id, files.EmlPath);
+        }
+        catch (Exception ex)
+        {
+            files.Discard();
+            _log.Warning("file sink: message {0} not stored: {1}", id, ex.Message);
+            return new SinkProtocol.TemporaryFailure(id, $"file sink: {ex.Message}");
+        }
+    }
+
+    protected override void OnOther(object message)
+    {
+        if (message is FileSinkProtocol.GetCommitStatistics)
+            Sender.Tell(_committer.Statistics);
+        else
+            Unhandled(message);
+    }
+
+    protected override void PostStop()
+    {
+        // The base cancels in-flight stores first, withdrawing those still waiting for a batch.
+        base.PostStop();
+        _committer.Dispose();
+    }
+
+    /// <summary>Streams the body into the temporary .eml, chunk by chunk, and returns its length.</summary>
+    private async Task<long> WriteBodyAsync(
+        Source<ReadOnlyMemory<byte>, NotUsed> body, MessageFiles files, CancellationToken cancellationToken)
+    {
+        var eml = files.CreateEml();
+        long written = 0;
+        var writeChunks = Sink.ForEach<ReadOnlyMemory<byte>>(chunk =>
+            {
+                RandomAccess.Write(eml, chunk.Span, written);
+                written += chunk.Length;
+            })
+            .WithAttributes(ActorAttributes.CreateDispatcher(BlockingIoDispatcher));
+        var (killSwitch, completion) = body
+            .ViaMaterialized(KillSwitches.Single<ReadOnlyMemory<byte>>(), Keep.Right)
+            .ToMaterialized(writeChunks, Keep.Both)
+            .Run(Materializer);
+        // Abort stops reading the client's body. The wait also ends on cancellation by itself, so a stop
+        // never depends on the stream noticing; a write still running then only reaches, through its open
+        // handle, a file that the cleanup unlinks (the handle is never reopened by path).
+        await using var abort = cancellationToken.Register(() => killSwitch.Abort(new OperationCanceledException(cancellationToken)));
+        await completion.WaitAsync(cancellationToken);
+        return written;
+    }
+
+    // Ids come from the server ([0-9A-Z]{26}), but a file name built from outside input is checked anyway:
+    // no separators, no dots (so no "..", no hidden names clashing with our temporaries), no control bytes.
+    private static bool IsSafeFileName(string id) =>
+        id.Length is > 0 and <= MaxMessageIdLength && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+}

@@ -1,0 +1,85 @@
+using Microsoft.Win32.SafeHandles;
+
+namespace ActorSmtp.Sinks.File;
+
+/// <summary>
+/// The two files of one message, <c>&lt;id&gt;.eml</c> and <c>&lt;id&gt;.json</c>, on their way from hidden
+/// temporary names to their final names. Owned by one store; the committer borrows it while committing.
+/// </summary>
+/// <remarks>
+/// The final name of the .eml is the commit marker (as Postfix's execute bit on a queue file): it appears
+/// last, by an atomic rename, after the data and the .json are in place. Readers never see a partial file.
+/// </remarks>
+internal sealed class MessageFiles(string directory, string messageId)
+{
+    private bool _emlPublished;
+    private bool _jsonPublished;
+
+    public string EmlPath { get; } = Path.Combine(directory, messageId + ".eml");
+    public string JsonPath { get; } = Path.Combine(directory, messageId + ".json");
+
+    // A leading dot hides the files from readers that list "*.eml" and from most tools.
+    private string EmlTemporaryPath => Path.Combine(directory, $".{messageId}.eml.tmp");
+    private string JsonTemporaryPath => Path.Combine(directory, $".{messageId}.json.tmp");
+
+    /// <summary>The open temporary .eml, once created; closed by <see cref="CloseHandles"/>.</summary>
+    public SafeFileHandle? Eml { get; private set; }
+
+    /// <summary>The open temporary .json, once written; closed by <see cref="CloseHandles"/>.</summary>
+    public SafeFileHandle? Json { get; private set; }
+
+    // CreateNew: a message id is unique, so an existing file is someone else's and must not be reused.
+    public SafeFileHandle CreateEml() =>
+        Eml = System.IO.File.OpenHandle(EmlTemporaryPath, FileMode.CreateNew, FileAccess.Write);
+
+    public void WriteJson(ReadOnlySpan<byte> content)
+    {
+        Json = System.IO.File.OpenHandle(JsonTemporaryPath, FileMode.CreateNew, FileAccess.Write);
+        RandomAccess.Write(Json, content, fileOffset: 0);
+    }
+
+    public void CloseHandles()
+    {
+        Eml?.Dispose();
+        Json?.Dispose();
+    }
+
+    /// <summary>Renames both files to their final names: the .json first, the .eml (the commit marker) last.</summary>
+    /// <remarks>No overwrite: an id is never stored twice, and an existing message must not be replaced.</remarks>
+    public void Publish()
+    {
+        System.IO.File.Move(JsonTemporaryPath, JsonPath, overwrite: false);
+        _jsonPublished = true;
+        System.IO.File.Move(EmlTemporaryPath, EmlPath, overwrite: false);
+        _emlPublished = true;
+    }
+
+    /// <summary>Removes every file this message created, final names first, so nothing of it stays visible.</summary>
+    /// <remarks>Best effort: a file that cannot be removed is left; the store reports a failure anyway.</remarks>
+    public void Discard()
+    {
+        CloseHandles();
+        if (_emlPublished)
+            TryDelete(EmlPath);
+        if (_jsonPublished)
+            TryDelete(JsonPath);
+        if (Eml is not null && !_emlPublished)
+            TryDelete(EmlTemporaryPath);
+        if (Json is not null && !_jsonPublished)
+            TryDelete(JsonTemporaryPath);
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            System.IO.File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}

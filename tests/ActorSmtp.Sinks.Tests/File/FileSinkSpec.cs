@@ -1,0 +1,201 @@
+using System.Security.Cryptography;
+using ActorSmtp.Sinks.File;
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.Streams.Dsl;
+using Xunit;
+using Xunit.Abstractions;
+using static ActorSmtp.Sinks.Tests.File.TestMessages;
+
+namespace ActorSmtp.Sinks.Tests.File;
+
+/// <summary>What lands on disk, and what never does: exact bytes, failures, unsafe ids, the directory.</summary>
+public sealed class FileSinkSpec(ITestOutputHelper output) : FileSinkSpecBase(output)
+{
+    [Fact]
+    public async Task Stores_exactly_the_bytes_of_the_body_stream()
+    {
+        // Reliability anchors §9: the stored file equals the unstuffed DATA bytes, CRLF and the last
+        // line's CRLF included; a lone CR, a lone LF, NUL and 0xFF pass through untouched.
+        byte[][] chunks =
+        [
+            Bytes("Subject: exact\r\n\r\n"),
+            Bytes("lone CR\rhere"),
+            Bytes("\n"),
+            [0x00, 0xFF, 0x0D],
+            Bytes("\n.leading dot kept\r\n"),
+            Bytes("last line\r\n"),
+        ];
+        var id = NewId();
+        var sink = CreateSink();
+
+        var stored = await StoreAsync(sink, Store(id, chunks));
+
+        Assert.Equal(id, stored.MessageId);
+        Assert.Equal(Path.Combine(MailDirectory, id + ".eml"), stored.Location);
+        Assert.Equal(chunks.SelectMany(chunk => chunk).ToArray(), StoredBytes(id));
+        Assert.Equal([id + ".eml", id + ".json"], MailEntries);
+    }
+
+    [Fact]
+    public async Task Streams_a_large_body_of_many_chunks()
+    {
+        const int chunkSize = 64 * 1024, chunkCount = 128; // 8 MiB, generated as it is consumed
+        var expected = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var body = Source.From(Enumerable.Range(0, chunkCount).Select(index =>
+        {
+            var chunk = new byte[chunkSize];
+            new Random(index).NextBytes(chunk);
+            expected.AppendData(chunk);
+            return (ReadOnlyMemory<byte>)chunk;
+        }));
+        var id = NewId();
+
+        await StoreAsync(CreateSink(), Store(id, body));
+
+        var bytes = StoredBytes(id);
+        Assert.Equal(chunkSize * chunkCount, bytes.Length);
+        Assert.Equal(expected.GetHashAndReset(), SHA256.HashData(bytes));
+    }
+
+    [Fact]
+    public async Task A_body_stream_that_fails_midway_leaves_no_file_at_all()
+    {
+        // The server fails the body on a size overrun, bare LF, timeout or lost client.
+        var body = Body(Bytes("Subject: doomed\r\n\r\n"), Bytes("half a line"))
+            .Concat(Source.Failed<ReadOnlyMemory<byte>>(new IOException("client went away")));
+        var id = NewId();
+
+        CreateSink().Tell(Store(id, body), TestActor);
+
+        var failure = await ExpectMsgAsync<SinkProtocol.TemporaryFailure>();
+        Assert.Equal(id, failure.MessageId);
+        Assert.Contains("client went away", failure.Reason);
+        Assert.Empty(MailEntries);
+    }
+
+    [Fact]
+    public async Task A_partial_body_is_only_ever_under_a_hidden_temporary_name()
+    {
+        var release = new TaskCompletionSource<bool>();
+        var id = NewId();
+
+        CreateSink().Tell(Store(id, GatedBody(Bytes("first half\r\n"), release.Task, Bytes("second half\r\n"))), TestActor);
+
+        await AwaitAssertAsync(() => Assert.Equal([$".{id}.eml.tmp"], MailEntries));
+        await ExpectNoMsgAsync(TimeSpan.FromMilliseconds(100));
+        Assert.Equal([$".{id}.eml.tmp"], MailEntries);
+        release.SetResult(true);
+        await ExpectMsgAsync<SinkProtocol.Stored>();
+        Assert.Equal([id + ".eml", id + ".json"], MailEntries);
+        Assert.Equal(Bytes("first half\r\nsecond half\r\n"), StoredBytes(id));
+    }
+
+    [Fact]
+    public async Task Stopping_the_sink_mid_body_fails_the_store_and_removes_its_file()
+    {
+        var never = new TaskCompletionSource<bool>();
+        var id = NewId();
+        var sink = CreateSink();
+        sink.Tell(Store(id, GatedBody(Bytes("started\r\n"), never.Task, [])), TestActor);
+        var temporary = Path.Combine(MailDirectory, $".{id}.eml.tmp");
+        await AwaitAssertAsync(() => Assert.Equal(9, new FileInfo(temporary).Length)); // mid-body
+
+        Sys.Stop(sink);
+
+        Assert.Equal(id, (await ExpectMsgAsync<SinkProtocol.TemporaryFailure>()).MessageId);
+        Assert.Empty(MailEntries);
+    }
+
+    [Fact]
+    public async Task Stopping_the_sink_before_the_body_stream_started_still_answers_and_cleans_up()
+    {
+        // The poison pill is handled right after the store, typically before the body stream's stage actors
+        // (children of the sink) have run at all.
+        var id = NewId();
+        var sink = CreateSink();
+
+        sink.Tell(Store(id, Bytes("never written\r\n")), TestActor);
+        sink.Tell(PoisonPill.Instance);
+
+        Assert.Equal(id, (await ExpectMsgAsync<SinkProtocol.TemporaryFailure>()).MessageId);
+        Assert.Empty(MailEntries);
+    }
+
+    [Theory]
+    [InlineData("../ESCAPE")]
+    [InlineData("/../ESCAPE")]
+    [InlineData("A/B")]
+    [InlineData("A\\B")]
+    [InlineData("..")]
+    [InlineData(".HIDDEN")]
+    [InlineData("A\0B")]
+    [InlineData("")]
+    public async Task Refuses_a_message_id_that_is_not_a_plain_file_name(string id)
+    {
+        CreateSink().Tell(Store(id, Bytes("Subject: x\r\n\r\nbody\r\n")), TestActor);
+
+        Assert.Equal(id, (await ExpectMsgAsync<SinkProtocol.TemporaryFailure>()).MessageId);
+        Assert.Empty(MailEntries);
+        Assert.Equal(["mail"], TemporaryDirectory.EntriesIn(Root));
+    }
+
+    [Fact]
+    public async Task Creates_a_missing_directory_and_resolves_a_relative_one_against_the_working_directory()
+    {
+        var nested = Path.Combine(Root, "relative", "deeper");
+        var relative = Path.GetRelativePath(Environment.CurrentDirectory, nested);
+        Assert.False(Path.IsPathRooted(relative));
+        var sink = Sys.ActorOf(Props.Create(typeof(FileSink), SinkConfig(relative)));
+        var id = NewId();
+
+        sink.Tell(Store(id, Bytes("x\r\n")), TestActor);
+
+        Assert.Equal(Path.Combine(nested, id + ".eml"), (await ExpectMsgAsync<SinkProtocol.Stored>()).Location);
+        Assert.Equal(Bytes("x\r\n"), System.IO.File.ReadAllBytes(Path.Combine(nested, id + ".eml")));
+    }
+
+    [Fact]
+    public async Task Does_not_start_without_a_directory()
+    {
+        var sink = Sys.ActorOf(Props.Create(typeof(FileSink), ConfigurationFactory.ParseString("type = file")));
+        Watch(sink);
+
+        await ExpectTerminatedAsync(sink);
+    }
+
+    [Fact]
+    public async Task A_failing_file_flush_fails_the_store_and_removes_its_files()
+    {
+        var sink = CreateSink(DiskFlush.Durable with { File = _ => throw new IOException("fsync: EIO") });
+        var id = NewId();
+
+        sink.Tell(Store(id, Bytes("Subject: x\r\n\r\nbody\r\n")), TestActor);
+
+        Assert.Contains("EIO", (await ExpectMsgAsync<SinkProtocol.TemporaryFailure>()).Reason);
+        Assert.Empty(MailEntries);
+    }
+
+    [Fact]
+    public async Task A_failing_directory_flush_fails_the_store_and_removes_the_renamed_files()
+    {
+        // The renames already happened but are not known to be durable: RFC 5321 §4.2.5, a message
+        // answered with 4yz must not be delivered, so its final files go too.
+        var renamed = new List<string>();
+        var sink = CreateSink(DiskFlush.Durable with
+        {
+            Directory = directory =>
+            {
+                renamed.AddRange(TemporaryDirectory.EntriesIn(directory));
+                throw new IOException("fsync(dir): EIO");
+            },
+        });
+        var id = NewId();
+
+        sink.Tell(Store(id, Bytes("Subject: x\r\n\r\nbody\r\n")), TestActor);
+
+        await ExpectMsgAsync<SinkProtocol.TemporaryFailure>();
+        Assert.Equal([id + ".eml", id + ".json"], renamed);
+        Assert.Empty(MailEntries);
+    }
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs every test of the solution and ends with one plain summary line: "N passed, N failed, N skipped".
+# Tests use real clients: swaks (Debian) is installed here when missing and we are root.
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+need=()
+command -v swaks >/dev/null || need+=(swaks)
+if ((${#need[@]})); then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  else
+    echo "missing: ${need[*]} (install with: sudo apt-get install -y ${need[*]})" >&2
+    exit 1
+  fi
+fi
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+dotnet test ActorSmtp.sln -c Release 2>&1 | tee "$log"
+rc=${PIPESTATUS[0]}
+# dotnet test prints one "Passed!/Failed!  - Failed: n, Passed: n, Skipped: n, ..." line per test assembly.
+grep -E '^(Passed|Failed)! +- Failed: ' "$log" | awk -F'[:,]' '{f+=$2; p+=$4; s+=$6}
+  END {printf "%d passed, %d failed, %d skipped\n", p, f, s; if (NR==0) exit 3}' || { echo "no test summary found"; rc=1; }
+exit "$rc"
