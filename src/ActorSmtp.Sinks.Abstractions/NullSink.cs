@@ -1,5 +1,4 @@
 using Akka.Configuration;
-using Akka.Streams.Dsl;
 
 namespace ActorSmtp.Sinks;
 
@@ -14,7 +13,10 @@ public sealed class NullSink(Config config) : MessageSinkActor
 
     protected override async Task<SinkProtocol.Result> StoreAsync(SinkProtocol.Store store, CancellationToken cancellationToken)
     {
-        await store.Body.RunWith(Sink.Ignore<ReadOnlyMemory<byte>>(), Materializer).WaitAsync(cancellationToken);
+        await foreach (var _ in store.Body.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            // Reading is the point: the client is held to the pace of a real sink's reads.
+        }
         return new SinkProtocol.Stored(store.MessageId, "null");
     }
 }

@@ -1,6 +1,3 @@
-using Akka;
-using Akka.Streams.Dsl;
-
 namespace ActorSmtp.Sinks;
 
 /// <summary>
@@ -14,15 +11,13 @@ public static class SinkProtocol
     /// Store one message.
     /// </summary>
     /// <remarks>
-    /// <see cref="Body"/> is the message exactly as received after dot-unstuffing (CR LF kept, nothing
-    /// added), streamed as it arrives from the client: a slow sink slows the client down. The stream
+    /// <see cref="Body"/> streams as it arrives from the client: a slow sink slows the client down. It
     /// <b>fails</b> when the transaction fails after it began (size overrun, bare CR/LF, client gone,
-    /// timeout): the sink must then discard whatever it wrote and store nothing. The stream completes
-    /// only after the end of data was validated. A sink may answer before it has read the whole body
-    /// (for example to refuse); the connection then drops the rest of the body and keeps the answer.
-    /// Run the body at most once.
+    /// timeout): the sink must then discard whatever it wrote and store nothing. It completes only after
+    /// the end of data was validated. A sink may answer before it has read the whole body (for example
+    /// to refuse); the connection then drops the rest of the body and keeps the answer.
     /// </remarks>
-    public sealed record Store(SmtpEnvelope Envelope, SniffedHeaders Headers, Source<ReadOnlyMemory<byte>, NotUsed> Body)
+    public sealed record Store(SmtpEnvelope Envelope, SniffedHeaders Headers, MessageBody Body)
     {
         public string MessageId => Envelope.MessageId;
     }

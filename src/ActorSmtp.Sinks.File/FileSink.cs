@@ -1,9 +1,6 @@
-using Akka;
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.Event;
-using Akka.Streams;
-using Akka.Streams.Dsl;
 
 namespace ActorSmtp.Sinks.File;
 
@@ -30,10 +27,9 @@ namespace ActorSmtp.Sinks.File;
 public sealed class FileSink : MessageSinkActor
 {
     // Design: the actor owns the directory and one GroupCommitter (its thread lives and dies with the
-    // actor). Stores run concurrently (the base pipes each result to its sender). Each body streams
-    // through a kill switch into a sink on the blocking-IO dispatcher, so a slow disk slows that client
-    // down (backpressure) and never an actor thread; fsync and rename happen on the committer's thread.
-    private const string BlockingIoDispatcher = "akka.actor.default-blocking-io-dispatcher";
+    // actor). Stores run concurrently (the base pipes each result to its sender). Each body is read
+    // without materializing a stream (see MessageBody), so a slow disk slows that client down
+    // (backpressure); fsync and rename happen on the committer's thread.
     private const int MaxMessageIdLength = 128;
 
     private readonly string _directory;
@@ -95,27 +91,17 @@ public sealed class FileSink : MessageSinkActor
         _committer.Dispose();
     }
 
-    /// <summary>Streams the body into the temporary .eml, chunk by chunk, and returns its length.</summary>
-    private async Task<long> WriteBodyAsync(
-        Source<ReadOnlyMemory<byte>, NotUsed> body, MessageFiles files, CancellationToken cancellationToken)
+    /// <summary>Writes the body into the temporary .eml chunk by chunk as it arrives, and returns its length.</summary>
+    private static async Task<long> WriteBodyAsync(MessageBody body, MessageFiles files, CancellationToken cancellationToken)
     {
         var eml = files.CreateEml();
         long written = 0;
-        var writeChunks = Sink.ForEach<ReadOnlyMemory<byte>>(chunk =>
-            {
-                RandomAccess.Write(eml, chunk.Span, written);
-                written += chunk.Length;
-            })
-            .WithAttributes(ActorAttributes.CreateDispatcher(BlockingIoDispatcher));
-        var (killSwitch, completion) = body
-            .ViaMaterialized(KillSwitches.Single<ReadOnlyMemory<byte>>(), Keep.Right)
-            .ToMaterialized(writeChunks, Keep.Both)
-            .Run(Materializer);
-        // Abort stops reading the client's body. The wait also ends on cancellation by itself, so a stop
-        // never depends on the stream noticing; a write still running then only reaches, through its open
-        // handle, a file that the cleanup unlinks (the handle is never reopened by path).
-        await using var abort = cancellationToken.Register(() => killSwitch.Abort(new OperationCanceledException(cancellationToken)));
-        await completion.WaitAsync(cancellationToken);
+        // Page-cache writes of at most 16 KiB: short enough to do inline; the fsync is the committer's.
+        await foreach (var chunk in body.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            RandomAccess.Write(eml, chunk.Span, written);
+            written += chunk.Length;
+        }
         return written;
     }
 

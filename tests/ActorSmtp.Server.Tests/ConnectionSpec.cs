@@ -43,7 +43,7 @@ public sealed class ConnectionSpec() : TestKit("akka.loglevel = WARNING")
     }
 
     private async Task<string> BodyOf(SinkProtocol.Store store) =>
-        Encoding.ASCII.GetString((await store.Body.RunAggregate(new List<byte>(), (all, chunk) =>
+        Encoding.ASCII.GetString((await store.Body.Source.RunAggregate(new List<byte>(), (all, chunk) =>
         {
             all.AddRange(chunk.ToArray());
             return all;
@@ -135,9 +135,27 @@ public sealed class ConnectionSpec() : TestKit("akka.loglevel = WARNING")
         var (client, _, sink) = await ConnectAsync();
         await client.SendAsync("Subject: gone\r\n\r\n" + new string('z', 100_000));
         var store = await sink.ExpectMsgAsync<SinkProtocol.Store>();
-        var body = store.Body.RunWith(Sink.Ignore<ReadOnlyMemory<byte>>(), Sys.Materializer());
+        var body = store.Body.Source.RunWith(Sink.Ignore<ReadOnlyMemory<byte>>(), Sys.Materializer());
         await client.DisposeAsync();
         await Assert.ThrowsAnyAsync<Exception>(() => body.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task Direct_reader_fails_too_when_the_client_vanishes_mid_data()
+    {
+        var (client, _, sink) = await ConnectAsync();
+        await client.SendAsync("Subject: gone\r\n\r\n" + new string('z', 100_000));
+        var store = await sink.ExpectMsgAsync<SinkProtocol.Store>();
+        Assert.False(store.Body.IsComplete);
+        var reading = Task.Run(async () =>
+        {
+            await foreach (var _ in store.Body.ReadAllAsync())
+            {
+            }
+        });
+        await client.DisposeAsync();
+        await Assert.ThrowsAnyAsync<Exception>(() => reading.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Throws<InvalidOperationException>(() => store.Body.Source); // one read only
     }
 
     [Fact]

@@ -1,6 +1,4 @@
 using System.Threading.Channels;
-using Akka;
-using Akka.Streams.Dsl;
 using ActorSmtp.Sinks;
 
 namespace ActorSmtp.Server.Connection;
@@ -72,17 +70,14 @@ internal sealed class IncomingMessage(string id, DateTimeOffset receivedAt, int 
             SingleWriter = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        var body = Source.From(TakeHeld()).Concat(ChannelSource.FromReader(_channel.Reader));
-        return MarkSent(envelope, body);
+        return MarkSent(envelope, new MessageBody(TakeHeld(), _channel.Reader));
     }
 
     /// <summary>Sends a message that ended before it had to stream: the whole body is in memory already.</summary>
     public SinkProtocol.Store CompleteInMemory(SmtpEnvelope envelope)
     {
         Emit();
-        var held = TakeHeld();
-        Source<ReadOnlyMemory<byte>, NotUsed> body = held.Count == 1 ? Source.Single(held[0]) : Source.From(held);
-        return MarkSent(envelope, body);
+        return MarkSent(envelope, new MessageBody(TakeHeld()));
     }
 
     /// <summary>The end of data was valid: the body stream completes once the last chunk is through.</summary>
@@ -122,7 +117,7 @@ internal sealed class IncomingMessage(string id, DateTimeOffset receivedAt, int 
         _channel?.Writer.TryComplete(reason);
     }
 
-    private SinkProtocol.Store MarkSent(SmtpEnvelope envelope, Source<ReadOnlyMemory<byte>, NotUsed> body)
+    private SinkProtocol.Store MarkSent(SmtpEnvelope envelope, MessageBody body)
     {
         StoreSent = true;
         return new SinkProtocol.Store(envelope, _headers.Parse(), body);

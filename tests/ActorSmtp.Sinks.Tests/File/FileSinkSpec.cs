@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using ActorSmtp.Sinks.File;
 using Akka.Actor;
 using Akka.Configuration;
-using Akka.Streams.Dsl;
 using Xunit;
 using Xunit.Abstractions;
 using static ActorSmtp.Sinks.Tests.File.TestMessages;
@@ -42,13 +41,13 @@ public sealed class FileSinkSpec(ITestOutputHelper output) : FileSinkSpecBase(ou
     {
         const int chunkSize = 64 * 1024, chunkCount = 128; // 8 MiB, generated as it is consumed
         var expected = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var body = Source.From(Enumerable.Range(0, chunkCount).Select(index =>
+        var body = MessageBody.FromChunks(Enumerable.Range(0, chunkCount).Select(index =>
         {
             var chunk = new byte[chunkSize];
             new Random(index).NextBytes(chunk);
             expected.AppendData(chunk);
             return (ReadOnlyMemory<byte>)chunk;
-        }));
+        }).ToArray());
         var id = NewId();
 
         await StoreAsync(CreateSink(), Store(id, body));
@@ -62,8 +61,7 @@ public sealed class FileSinkSpec(ITestOutputHelper output) : FileSinkSpecBase(ou
     public async Task A_body_stream_that_fails_midway_leaves_no_file_at_all()
     {
         // The server fails the body on a size overrun, bare LF, timeout or lost client.
-        var body = Body(Bytes("Subject: doomed\r\n\r\n"), Bytes("half a line"))
-            .Concat(Source.Failed<ReadOnlyMemory<byte>>(new IOException("client went away")));
+        var body = FailingBody(new IOException("client went away"), Bytes("Subject: doomed\r\n\r\n"), Bytes("half a line"));
         var id = NewId();
 
         CreateSink().Tell(Store(id, body), TestActor);
@@ -110,12 +108,11 @@ public sealed class FileSinkSpec(ITestOutputHelper output) : FileSinkSpecBase(ou
     [Fact]
     public async Task Stopping_the_sink_before_the_body_stream_started_still_answers_and_cleans_up()
     {
-        // The poison pill is handled right after the store, typically before the body stream's stage actors
-        // (children of the sink) have run at all.
+        // The poison pill is handled right after the store, before any body chunk has arrived.
         var id = NewId();
         var sink = CreateSink();
 
-        sink.Tell(Store(id, Bytes("never written\r\n")), TestActor);
+        sink.Tell(Store(id, GatedBody([], new TaskCompletionSource<bool>().Task, [])), TestActor);
         sink.Tell(PoisonPill.Instance);
 
         Assert.Equal(id, (await ExpectMsgAsync<SinkProtocol.TemporaryFailure>()).MessageId);

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text;
-using Akka;
-using Akka.Streams.Dsl;
+using System.Threading.Channels;
 
 namespace ActorSmtp.Sinks.Tests.File;
 
@@ -23,17 +22,35 @@ public static class TestMessages
         Server,
         "client.example.com");
 
-    public static SinkProtocol.Store Store(string id, Source<ReadOnlyMemory<byte>, NotUsed> body) =>
+    public static SinkProtocol.Store Store(string id, MessageBody body) =>
         new(Envelope(id), SniffedHeaders.Empty, body);
 
     public static SinkProtocol.Store Store(string id, params byte[][] chunks) => Store(id, Body(chunks));
 
-    public static Source<ReadOnlyMemory<byte>, NotUsed> Body(params byte[][] chunks) =>
-        Source.From(chunks.Select(chunk => (ReadOnlyMemory<byte>)chunk).ToArray());
+    public static MessageBody Body(params byte[][] chunks) =>
+        MessageBody.FromChunks(chunks.Select(chunk => (ReadOnlyMemory<byte>)chunk).ToArray());
 
-    /// <summary>Emits <paramref name="first"/>, then waits for <paramref name="release"/> before <paramref name="rest"/>.</summary>
-    public static Source<ReadOnlyMemory<byte>, NotUsed> GatedBody(byte[] first, Task<bool> release, byte[] rest) =>
-        Body(first).Concat(Source.FromTask(release).Select(_ => (ReadOnlyMemory<byte>)rest));
+    /// <summary>Delivers <paramref name="first"/>, then waits for <paramref name="release"/> before <paramref name="rest"/>.</summary>
+    public static MessageBody GatedBody(byte[] first, Task<bool> release, byte[] rest)
+    {
+        var channel = Channel.CreateUnbounded<ReadOnlyMemory<byte>>();
+        _ = release.ContinueWith(_ =>
+        {
+            channel.Writer.TryWrite(rest);
+            channel.Writer.TryComplete();
+        }, TaskScheduler.Default);
+        return new MessageBody([first], channel.Reader);
+    }
+
+    /// <summary>Delivers <paramref name="chunks"/>, then fails the way a lost client or a size overrun fails a body.</summary>
+    public static MessageBody FailingBody(Exception failure, params byte[][] chunks)
+    {
+        var channel = Channel.CreateUnbounded<ReadOnlyMemory<byte>>();
+        foreach (var chunk in chunks)
+            channel.Writer.TryWrite(chunk);
+        channel.Writer.TryComplete(failure);
+        return new MessageBody([], channel.Reader);
+    }
 
     /// <summary>Latin-1, so "\xFF" in a test string is the byte 0xFF.</summary>
     public static byte[] Bytes(string text) => Encoding.Latin1.GetBytes(text);
