@@ -20,7 +20,9 @@ internal static class ServerCommand
         if (!TryLoad(configFile, out var config, out var settings))
             return InvalidConfiguration;
 
-        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+        // No defaults: configuration is HOCON, and the default appsettings reload would watch the working
+        // directory recursively, paying for every file the file sink creates there (measured: most of its CPU).
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o =>
         {

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace ActorSmtp.Sinks.File;
 
 /// <summary>
-/// fsync of a directory, which makes its entries (our renames) durable. Postfix (Venema, postfix-users
+/// syncfs of a file system and fsync of a directory. The directory fsync which makes its entries (our renames) durable. Postfix (Venema, postfix-users
 /// 2006-02-01): fsync of a file "breaks ... when fsync() does not update the parent directory".
 /// .NET cannot open a directory as a stream, so this goes to libc.
 /// </summary>
@@ -35,6 +35,26 @@ internal static class DirectorySync
         }
     }
 
+    /// <summary>syncfs(2) of the file system holding <paramref name="directory"/>; false where there is none (not Linux).</summary>
+    public static bool FlushFileSystem(string directory)
+    {
+        if (!OperatingSystem.IsLinux())
+            return false;
+        var fd = open(directory, ReadOnly | DirectoryOnly() | CloseOnExec);
+        if (fd < 0)
+            throw Failure("open", directory);
+        try
+        {
+            if (syncfs(fd) != 0)
+                throw Failure("syncfs", directory); // since Linux 5.8 it reports writeback errors
+            return true;
+        }
+        finally
+        {
+            _ = close(fd);
+        }
+    }
+
     // O_DIRECTORY differs between Linux architectures (asm-generic 0x10000, arm/arm64/ppc 0x4000). It only
     // guards against opening a non-directory, so an unknown architecture goes without it.
     private static int DirectoryOnly() => RuntimeInformation.ProcessArchitecture switch
@@ -56,6 +76,9 @@ internal static class DirectorySync
 
     [DllImport("libc", SetLastError = true)]
     private static extern int fsync(int fd);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int syncfs(int fd);
 
     [DllImport("libc", SetLastError = true)]
     private static extern int close(int fd);

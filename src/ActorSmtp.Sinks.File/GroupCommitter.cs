@@ -16,10 +16,6 @@ namespace ActorSmtp.Sinks.File;
 /// </remarks>
 internal sealed class GroupCommitter : IDisposable
 {
-    // Concurrent fsyncs share journal commits (ext4 jbd2, XFS log forces); a serial loop would wait for
-    // one device flush per file. More than a few in flight buys nothing.
-    private static readonly ParallelOptions FlushParallelism = new() { MaxDegreeOfParallelism = 8 };
-
     private readonly string _directory;
     private readonly DiskFlush _flush;
     private readonly object _gate = new();
@@ -97,13 +93,16 @@ internal sealed class GroupCommitter : IDisposable
 
     private void Commit(List<Pending> batch)
     {
-        // 1. The data of every file; a message whose flush fails drops out of the batch.
-        Parallel.ForEach(batch, FlushParallelism, pending => pending.Attempt(() =>
+        // 1. The data of every file, in one flush for the batch; if it fails, no file is known durable.
+        try
         {
-            _flush.File(pending.Files.Eml!);
-            _flush.File(pending.Files.Json!);
-            pending.Files.CloseHandles();
-        }));
+            _flush.Data(batch.SelectMany(pending => new[] { pending.Files.Eml!, pending.Files.Json! }).ToArray(), _directory);
+        }
+        catch (Exception ex)
+        {
+            batch.ForEach(pending => pending.Failure = ex);
+        }
+        batch.ForEach(pending => pending.Files.CloseHandles());
 
         // 2. The names, in batch order; each message's .eml name appears after its .json.
         foreach (var pending in batch)

@@ -164,7 +164,7 @@ public sealed class FileSinkSpec(ITestOutputHelper output) : FileSinkSpecBase(ou
     [Fact]
     public async Task A_failing_file_flush_fails_the_store_and_removes_its_files()
     {
-        var sink = CreateSink(DiskFlush.Durable with { File = _ => throw new IOException("fsync: EIO") });
+        var sink = CreateSink(DiskFlush.FileSystem with { Data = (_, _) => throw new IOException("fsync: EIO") });
         var id = NewId();
 
         sink.Tell(Store(id, Bytes("Subject: x\r\n\r\nbody\r\n")), TestActor);
@@ -179,7 +179,7 @@ public sealed class FileSinkSpec(ITestOutputHelper output) : FileSinkSpecBase(ou
         // The renames already happened but are not known to be durable: RFC 5321 §4.2.5, a message
         // answered with 4yz must not be delivered, so its final files go too.
         var renamed = new List<string>();
-        var sink = CreateSink(DiskFlush.Durable with
+        var sink = CreateSink(DiskFlush.FileSystem with
         {
             Directory = directory =>
             {

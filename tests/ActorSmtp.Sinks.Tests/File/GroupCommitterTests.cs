@@ -16,13 +16,13 @@ public sealed class GroupCommitterTests : IDisposable
 
     public GroupCommitterTests()
     {
-        _committer = new GroupCommitter(_directory.Path, DiskFlush.Durable with
+        _committer = new GroupCommitter(_directory.Path, DiskFlush.FileSystem with
         {
             Directory = directory =>
             {
                 _directoryFlushStarted.Release();
                 _directoryFlushMayEnd.Wait(Patience);
-                DiskFlush.Durable.Directory(directory);
+                DiskFlush.FileSystem.Directory(directory);
             },
         });
     }

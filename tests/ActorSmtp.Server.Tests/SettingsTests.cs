@@ -1,0 +1,54 @@
+using ActorSmtp.Server.Configuration;
+using ActorSmtp.Server.Hosting;
+using ActorSmtp.Sinks;
+using Xunit;
+
+namespace ActorSmtp.Server.Tests;
+
+public sealed class SettingsTests
+{
+    [Fact]
+    public void Shipped_defaults_match_the_documented_contract()
+    {
+        var settings = ActorSmtpSettings.FromConfig(ActorSmtpConfig.Reference);
+        Assert.Equal("localhost", settings.Hostname);
+        var endpoint = Assert.Single(settings.Endpoints);
+        Assert.Equal("127.0.0.1:2525", endpoint.EndPoint.ToString());
+        Assert.Empty(settings.AcceptedDomains);
+        Assert.Equal(25L * 1024 * 1024, settings.MaxMessageSize);
+        Assert.Equal(1000, settings.MaxRecipients);
+        Assert.Equal(10000, settings.MaxConnections);
+        Assert.Equal(TimeSpan.FromMinutes(5), settings.CommandTimeout);
+        Assert.Equal(TimeSpan.FromMinutes(10), settings.DataTimeout);
+        Assert.Equal(20, settings.MaxErrors);
+        Assert.Equal("file", settings.Sink);
+        Assert.Equal("mail", settings.SinkConfig.GetString("directory"));
+        Assert.Equal("ActorSmtp.Sinks.File.FileSink", settings.SinkType.FullName);
+    }
+
+    [Theory]
+    [InlineData("null", typeof(NullSink))]
+    [InlineData("reject", typeof(RejectSink))]
+    public void Bare_null_and_reject_name_the_built_in_sinks(string sink, Type expected)
+    {
+        var settings = ActorSmtpSettings.FromConfig(ActorSmtpConfig.FromString($"actorsmtp.sink = {sink}"));
+        Assert.Equal(expected, settings.SinkType);
+    }
+
+    [Fact]
+    public void Every_shipped_example_is_valid()
+    {
+        var examples = Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "examples"), "*.conf");
+        Assert.NotEmpty(examples);
+        foreach (var example in examples)
+            ActorSmtpSettings.FromConfig(ActorSmtpConfig.Load(example));
+    }
+
+    [Fact]
+    public void Custom_sink_type_must_be_an_actor_taking_its_config()
+    {
+        var error = Assert.Throws<SettingsException>(() => ActorSmtpSettings.FromConfig(
+            ActorSmtpConfig.FromString($"actorsmtp.sinks.file.type = \"{typeof(string).AssemblyQualifiedName}\"")));
+        Assert.Equal("actorsmtp.sinks.file.type", error.Key);
+    }
+}
