@@ -44,8 +44,11 @@ public abstract class MessageSinkActor : UntypedActor
         var replyTo = Sender;
         try
         {
-            StoreAsync(store, _stopping.Token).PipeTo(replyTo, Self,
-                failure: ex => new SinkProtocol.TemporaryFailure(store.MessageId, Describe(ex)));
+            var storing = StoreAsync(store, _stopping.Token);
+            if (storing.IsCompletedSuccessfully)
+                replyTo.Tell(storing.Result, Self); // small bodies often finish at once: skip the continuation
+            else
+                storing.PipeTo(replyTo, Self, failure: ex => new SinkProtocol.TemporaryFailure(store.MessageId, Describe(ex)));
         }
         catch (Exception ex)
         {

@@ -5,51 +5,36 @@ using MimeKit.Utils;
 namespace ActorSmtp.Sinks;
 
 /// <summary>
-/// Header fields read once with MimeKit from a bounded copy of the header block, before the
-/// message reaches any sink, so no sink has to read the body for them.
+/// Header fields read with MimeKit from a bounded copy of the header block taken before the message
+/// reached any sink, so no sink has to read the body for them.
 /// </summary>
+/// <remarks>
+/// Parsing happens once, on first use, on the sink's thread: a sink that never looks at headers (the
+/// null sink, a pure archiver) does not pay for it; parsing measured ~14% of the server's CPU per small
+/// message. Thread-safe.
+/// </remarks>
 public sealed class SniffedHeaders
 {
-    public static readonly SniffedHeaders Empty = new(new HeaderList());
+    public static readonly SniffedHeaders Empty = new(ReadOnlyMemory<byte>.Empty);
 
-    private SniffedHeaders(HeaderList headers)
-    {
-        All = headers;
-        MessageId = headers[HeaderId.MessageId]?.Trim();
-        Subject = headers[HeaderId.Subject];
-        Date = DateUtils.TryParse(headers[HeaderId.Date] ?? "", out var date) ? date : null;
-        From = Addresses(headers, HeaderId.From);
-        To = Addresses(headers, HeaderId.To);
-        Cc = Addresses(headers, HeaderId.Cc);
-    }
+    private readonly Lazy<Fields> _fields;
 
-    /// <summary>Every header field of the block, raw values kept.</summary>
-    public HeaderList All { get; }
+    private SniffedHeaders(ReadOnlyMemory<byte> headerBlock) =>
+        _fields = new Lazy<Fields>(() => Fields.Parse(headerBlock), LazyThreadSafetyMode.ExecutionAndPublication);
 
-    public string? MessageId { get; }
-    public string? Subject { get; }
-    public DateTimeOffset? Date { get; }
-    public IReadOnlyList<string> From { get; }
-    public IReadOnlyList<string> To { get; }
-    public IReadOnlyList<string> Cc { get; }
+    /// <summary>Every header field of the block, raw values kept. Malformed fields are skipped.</summary>
+    public HeaderList All => _fields.Value.All;
 
-    /// <summary>Parses a header block (the bytes before the first empty line). Malformed fields are skipped.</summary>
-    public static SniffedHeaders Parse(ReadOnlyMemory<byte> headerBlock)
-    {
-        if (headerBlock.IsEmpty)
-            return Empty;
-        using var stream = MemoryMarshal.TryGetArray(headerBlock, out var array)
-            ? new MemoryStream(array.Array!, array.Offset, array.Count, writable: false)
-            : new MemoryStream(headerBlock.ToArray(), writable: false);
-        try
-        {
-            return new SniffedHeaders(HeaderList.Load(ParserOptions.Default, stream));
-        }
-        catch (FormatException)
-        {
-            return Empty;
-        }
-    }
+    public string? MessageId => _fields.Value.MessageId;
+    public string? Subject => _fields.Value.Subject;
+    public DateTimeOffset? Date => _fields.Value.Date;
+    public IReadOnlyList<string> From => _fields.Value.From;
+    public IReadOnlyList<string> To => _fields.Value.To;
+    public IReadOnlyList<string> Cc => _fields.Value.Cc;
+
+    /// <summary>Wraps a header block (the bytes before the first empty line); it is parsed when first read.</summary>
+    public static SniffedHeaders Parse(ReadOnlyMemory<byte> headerBlock) =>
+        headerBlock.IsEmpty ? Empty : new SniffedHeaders(headerBlock);
 
     /// <summary>
     /// True when the To/Cc addresses differ from the envelope recipients. Both are worth keeping:
@@ -62,11 +47,46 @@ public sealed class SniffedHeaders
         return !inHeaders.SetEquals(inEnvelope);
     }
 
-    private static IReadOnlyList<string> Addresses(HeaderList headers, HeaderId id)
+    private sealed record Fields(
+        HeaderList All, string? MessageId, string? Subject, DateTimeOffset? Date,
+        IReadOnlyList<string> From, IReadOnlyList<string> To, IReadOnlyList<string> Cc)
     {
-        var value = headers[id];
-        if (value is null || !InternetAddressList.TryParse(value, out var list))
-            return [];
-        return list.Mailboxes.Select(m => m.Address).ToArray();
+        public static Fields Parse(ReadOnlyMemory<byte> block)
+        {
+            var headers = Load(block);
+            return new Fields(
+                headers,
+                headers[HeaderId.MessageId]?.Trim(),
+                headers[HeaderId.Subject],
+                DateUtils.TryParse(headers[HeaderId.Date] ?? "", out var date) ? date : null,
+                Addresses(headers, HeaderId.From),
+                Addresses(headers, HeaderId.To),
+                Addresses(headers, HeaderId.Cc));
+        }
+
+        private static HeaderList Load(ReadOnlyMemory<byte> block)
+        {
+            if (block.IsEmpty)
+                return new HeaderList();
+            using var stream = MemoryMarshal.TryGetArray(block, out var array)
+                ? new MemoryStream(array.Array!, array.Offset, array.Count, writable: false)
+                : new MemoryStream(block.ToArray(), writable: false);
+            try
+            {
+                return HeaderList.Load(ParserOptions.Default, stream);
+            }
+            catch (FormatException)
+            {
+                return new HeaderList();
+            }
+        }
+
+        private static IReadOnlyList<string> Addresses(HeaderList headers, HeaderId id)
+        {
+            var value = headers[id];
+            if (value is null || !InternetAddressList.TryParse(value, out var list))
+                return [];
+            return list.Mailboxes.Select(m => m.Address).ToArray();
+        }
     }
 }

@@ -23,6 +23,4 @@ public sealed class HostReplies
     public SmtpReply TooManyErrors { get; }
     public SmtpReply TooManyConnections { get; }
     public SmtpReply ShuttingDown { get; }
-
-    public static SmtpReply Queued(string messageId) => SmtpReply.Create(250, "2.0.0", $"Ok: queued as {messageId}");
 }

@@ -3,58 +3,70 @@ using ActorSmtp.Sinks;
 namespace ActorSmtp.Server.Connection;
 
 /// <summary>
-/// Keeps a bounded copy of the start of a message until the header block ends (the first empty
-/// line, RFC 5322 §2.1), so MimeKit can read the headers without the body ever being buffered.
+/// Finds the header block at the start of a message (up to the first empty line, RFC 5322 §2.1) so
+/// MimeKit can read it without the body ever being buffered. While the block lies in one body chunk —
+/// nearly always — it is a slice of that chunk, which is never written again; only a block spread over
+/// several chunks is copied, and never beyond the cap.
 /// </summary>
 internal sealed class HeaderBlockSniffer(int maxHeaderBytes)
 {
     private static ReadOnlySpan<byte> EmptyLine => "\r\n\r\n"u8;
 
-    private byte[] _buffer = [];
+    private byte[] _array = [];
+    private int _start;
     private int _length;
+    private bool _ownsArray;
     private int _blockLength = -1;
 
     /// <summary>True once the block ended or the cap was reached; later input is ignored.</summary>
     public bool IsComplete => _blockLength >= 0;
 
-    /// <summary>Copies decoded message bytes until the header block is complete.</summary>
-    public void Append(ReadOnlySpan<byte> decoded)
+    /// <summary>Takes note of decoded message bytes; the array must not change afterwards.</summary>
+    public void Append(byte[] array, int offset, int count)
     {
-        if (IsComplete || decoded.IsEmpty)
+        count = Math.Min(count, maxHeaderBytes - _length);
+        if (IsComplete || count <= 0)
             return;
-        var take = Math.Min(decoded.Length, maxHeaderBytes - _length);
-        EnsureCapacity(_length + take);
-        decoded[..take].CopyTo(_buffer.AsSpan(_length));
+        if (_length == 0)
+            (_array, _start) = (array, offset);
+        else if (_ownsArray || array != _array || offset != _start + _length)
+            CopyIn(array, offset, count);
         var searchFrom = Math.Max(0, _length - (EmptyLine.Length - 1));
-        _length += take;
+        _length += count;
 
-        if (_buffer[0] == (byte)'\r' && _length >= 2 && _buffer[1] == (byte)'\n')
+        var seen = _array.AsSpan(_start, _length);
+        if (seen.StartsWith("\r\n"u8))
             _blockLength = 0; // the message starts with the empty line: no headers at all
-        else if (_buffer.AsSpan(searchFrom, _length - searchFrom).IndexOf(EmptyLine) is var at and >= 0)
+        else if (seen[searchFrom..].IndexOf(EmptyLine) is var at and >= 0)
             _blockLength = searchFrom + at + 2;
         else if (_length >= maxHeaderBytes)
             _blockLength = CompleteLinesLength(); // over the cap: complete lines only
     }
 
-    /// <summary>Parses what was collected: the whole block, or its complete lines when the message ended early or the cap was hit.</summary>
+    /// <summary>The headers: the whole block, or its complete lines when the message ended early or the cap was hit.</summary>
     public SniffedHeaders Parse()
     {
         var length = _blockLength >= 0 ? _blockLength : CompleteLinesLength();
-        var headers = length == 0 ? SniffedHeaders.Empty : SniffedHeaders.Parse(_buffer.AsMemory(0, length));
-        _buffer = [];
-        return headers;
+        return length == 0 ? SniffedHeaders.Empty : SniffedHeaders.Parse(_array.AsMemory(_start, length));
+    }
+
+    /// <summary>Moves what was seen into an array of our own (once), then appends there.</summary>
+    private void CopyIn(byte[] array, int offset, int count)
+    {
+        if (!_ownsArray)
+        {
+            var own = new byte[Math.Min(maxHeaderBytes, Math.Max(4096, (_length + count) * 2))];
+            _array.AsSpan(_start, _length).CopyTo(own);
+            (_array, _start, _ownsArray) = (own, 0, true);
+        }
+        if (_length + count > _array.Length)
+            Array.Resize(ref _array, Math.Min(maxHeaderBytes, Math.Max(_length + count, _array.Length * 2)));
+        array.AsSpan(offset, count).CopyTo(_array.AsSpan(_length));
     }
 
     private int CompleteLinesLength()
     {
-        var lastLineEnd = _buffer.AsSpan(0, _length).LastIndexOf("\r\n"u8);
+        var lastLineEnd = _array.AsSpan(_start, _length).LastIndexOf("\r\n"u8);
         return lastLineEnd < 0 ? 0 : lastLineEnd + 2;
-    }
-
-    private void EnsureCapacity(int needed)
-    {
-        if (needed <= _buffer.Length)
-            return;
-        Array.Resize(ref _buffer, Math.Min(maxHeaderBytes, Math.Max(needed, Math.Max(1024, _buffer.Length * 2))));
     }
 }

@@ -57,7 +57,7 @@ internal sealed class IncomingMessage(string id, DateTimeOffset receivedAt, int 
     {
         if (IsDiscarding || written == 0)
             return;
-        _headers.Append(_chunk.AsSpan(_filled, written));
+        _headers.Append(_chunk!, _filled, written);
         _filled += written;
     }
 

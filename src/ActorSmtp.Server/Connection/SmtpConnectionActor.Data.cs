@@ -57,7 +57,7 @@ internal sealed partial class SmtpConnectionActor
             return Finish(refusal, delivered: false);
         }
         if (message.EarlyResult is { } early)
-            return Finish(ReplyFor(early, complete: false), delivered: false);
+            return Finish(ReplyFor(early), delivered: false);
         if (message.IsDiscarding)
             return Finish(StandardReplies.StorageUnavailable, delivered: false);
 
@@ -79,6 +79,21 @@ internal sealed partial class SmtpConnectionActor
         _suspension = Suspension.None;
         return true;
     }
+
+    /// <summary>"250 2.0.0 Ok: queued as ID", written without building a reply object: it is the hot path.</summary>
+    private void FinishQueued(string messageId)
+    {
+        Span<byte> reply = stackalloc byte[QueuedPrefix.Length + messageId.Length + 2];
+        QueuedPrefix.CopyTo(reply);
+        var idLength = System.Text.Encoding.ASCII.GetBytes(messageId, reply[QueuedPrefix.Length..]);
+        "\r\n"u8.CopyTo(reply[(QueuedPrefix.Length + idLength)..]);
+        _transport.Reply(reply[..(QueuedPrefix.Length + idLength + 2)]);
+        _session.CompleteData(delivered: true);
+        _message = null;
+        _suspension = Suspension.None;
+    }
+
+    private static ReadOnlySpan<byte> QueuedPrefix => "250 2.0.0 Ok: queued as "u8;
 
     private bool WaitForRoom(IncomingMessage message)
     {
@@ -104,7 +119,10 @@ internal sealed partial class SmtpConnectionActor
             return; // a late answer for a message already answered (timeout)
         if (_suspension == Suspension.SinkResult)
         {
-            Finish(ReplyFor(result, complete: true), delivered: result is SinkProtocol.Stored);
+            if (result is SinkProtocol.Stored)
+                FinishQueued(result.MessageId);
+            else
+                Finish(ReplyFor(result), delivered: false);
             Process();
             return;
         }
@@ -162,10 +180,12 @@ internal sealed partial class SmtpConnectionActor
             transaction.Parameters.SmtpUtf8, transaction.Parameters.Body == BodyType.EightBitMime);
     }
 
-    /// <summary>The client's reply for a sink result; never a 250 unless the sink stored the complete message.</summary>
-    private SmtpReply ReplyFor(SinkProtocol.Result result, bool complete) => result switch
+    /// <summary>
+    /// The client's reply for a sink result other than a timely Stored (see <see cref="FinishQueued"/>).
+    /// A Stored that came before the end of data cannot be true: it becomes a 451 like any other doubt.
+    /// </summary>
+    private static SmtpReply ReplyFor(SinkProtocol.Result result) => result switch
     {
-        SinkProtocol.Stored stored when complete => HostReplies.Queued(stored.MessageId),
         SinkProtocol.PermanentFailure p when p.Code is >= 500 and <= 599 =>
             SmtpReply.Create(p.Code, ValidEnhanced(p.EnhancedCode, '5', "5.7.1"), Printable(p.Text)),
         SinkProtocol.TemporaryFailure t when t.Code is >= 400 and <= 499 && t.ReplyText is not null =>
