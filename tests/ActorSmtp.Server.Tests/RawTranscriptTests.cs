@@ -74,6 +74,26 @@ public sealed class RawTranscriptTests
     }
 
     [Fact]
+    public async Task Replies_to_a_client_that_reads_slowly_are_all_delivered_in_order()
+    {
+        await using var server = await TestServer.StartAsync("actorsmtp.limits.max-errors = 1000000");
+        await using var client = await GreetedAsync(server);
+        const int commands = 300_000; // ~4 MB of replies: far more than the socket buffers hold, so sends must wait
+        var batch = string.Concat(Enumerable.Repeat("NOOP\r\n", 1000));
+        var writing = Task.Run(async () =>
+        {
+            for (var i = 0; i < commands / 1000; i++)
+                await client.SendAsync(batch);
+            await client.SendAsync("QUIT\r\n");
+        });
+        await Task.Delay(300); // let the server's send buffer fill up first
+        for (var i = 0; i < commands; i++)
+            Assert.Equal("250 2.0.0 Ok", await client.ReadLineAsync());
+        await client.ExpectAsync("221");
+        await writing;
+    }
+
+    [Fact]
     public async Task Over_long_command_line_gets_one_500_and_the_session_goes_on()
     {
         await using var server = await TestServer.StartAsync();

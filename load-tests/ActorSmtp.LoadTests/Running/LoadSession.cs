@@ -23,6 +23,10 @@ internal sealed class LoadSession : IAsyncDisposable
         run.SessionStarted();
     }
 
+    /// How many more messages the open connection will carry before it is closed, or a new one would.
+    public int MessagesLeftOnConnection =>
+        _run.Settings.MessagesPerConnection - (_client.IsConnected ? _sentOnConnection : 0);
+
     /// Sends one message. <paramref name="due"/> is the timestamp the message counts from:
     /// now for a closed-model session, the scheduled time for an injected message.
     public async Task SendOneAsync(long due)

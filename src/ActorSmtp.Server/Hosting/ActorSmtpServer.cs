@@ -29,6 +29,8 @@ public sealed class ActorSmtpServer
     public static async Task<ActorSmtpServer> StartAsync(ActorSystem system, ActorSmtpSettings settings, string name = "smtp")
     {
         WarnIfOpen(system, settings);
+        // Actor systems made without our configuration still need its Akka-level parts (the mailbox).
+        system.Settings.InjectTopLevelFallback(ActorSmtpConfig.Reference);
         var sink = SinkSupervision.Start(system, settings);
         var listener = system.ActorOf(Props.Create(() => new SmtpListenerActor(settings, sink)), $"{name}-listener");
         var bound = await listener.Ask<ListenerProtocol.Bound>(ListenerProtocol.Bind.Instance, TimeSpan.FromSeconds(30))

@@ -34,7 +34,7 @@ public sealed class SmtpListenerActor : UntypedActor, IWithTimers
         var connection = new ConnectionSettings(
             settings.SessionOptions(), settings.CommandTimeout, settings.DataTimeout, settings.SinkTimeout, sink);
         _replies = connection.Session.Replies;
-        _connectionProps = Props.CreateBy(new ConnectionActorProducer(connection));
+        _connectionProps = Props.CreateBy(new ConnectionActorProducer(connection)).WithMailbox(ConnectionMailbox.ConfigPath);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;

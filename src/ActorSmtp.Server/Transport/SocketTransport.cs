@@ -37,6 +37,9 @@ internal sealed class SocketTransport : IDisposable
         RemoteEndPoint = (IPEndPoint)socket.RemoteEndPoint!;
         LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
         _stream = new NetworkStream(socket, ownsSocket: true);
+        // Only the synchronous calls notice (async I/O is non-blocking anyway): Send must never block a
+        // dispatcher thread on a client that stops reading; it says WouldBlock and we go async instead.
+        _socket.Blocking = false;
         _reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(
             bufferSize: SegmentSize, minimumReadSize: 1024, leaveOpen: true, useZeroByteReads: true));
     }
@@ -151,10 +154,21 @@ internal sealed class SocketTransport : IDisposable
             _replies.Clear();
             return ValueTask.CompletedTask;
         }
+        var pending = _replies.Written;
         ValueTask write;
         try
         {
-            write = _stream.WriteAsync(_replies.Written);
+            // Replies are small and the send buffer is almost always free: one send(2) from this thread,
+            // without the async machinery (nor its per-connection state, ~300 bytes kept while idle).
+            var sent = _socket.Send(pending.Span, SocketFlags.None, out var error);
+            if (error == SocketError.Success && sent == pending.Length)
+            {
+                _replies.Clear();
+                return ValueTask.CompletedTask;
+            }
+            if (error is not (SocketError.Success or SocketError.WouldBlock))
+                throw new SocketException((int)error);
+            write = _stream.WriteAsync(pending[Math.Max(sent, 0)..]);
         }
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
         {

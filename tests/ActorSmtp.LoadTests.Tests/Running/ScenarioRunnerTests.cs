@@ -28,6 +28,20 @@ public sealed class ScenarioRunnerTests
     }
 
     [Fact]
+    public async Task The_last_connection_carries_the_rest_of_the_limit()
+    {
+        await using var responder = new FakeSmtpResponder();
+
+        var result = await ScenarioRunner.RunAsync(
+            Scenario(responder, "keep:2:30s", ClientKind.Raw) with { MaxMessages = 22, MessagesPerConnection = 5 },
+            progress: null, CancellationToken.None);
+
+        Assert.Equal(22, result.Succeeded);
+        Assert.Equal(22, responder.MessagesReceived);
+        Assert.Equal(5, responder.ConnectionsAccepted); // 4 × 5 messages, then one with the last 2
+    }
+
+    [Fact]
     public async Task One_message_per_connection_opens_a_connection_per_message()
     {
         await using var responder = new FakeSmtpResponder();
