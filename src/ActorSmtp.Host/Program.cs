@@ -1,6 +1,8 @@
 using System.CommandLine;
 using ActorSmtp.Host;
 
+RuntimeDefaults.Apply();
+
 var configOption = new Option<FileInfo?>("--config", "-c")
 {
     Description = "A HOCON file layered over the shipped defaults (hocon/actorsmtp.reference.conf).",
