@@ -92,10 +92,7 @@ public sealed class ConnectionSpec() : TestKit("akka.loglevel = WARNING")
         var reply = await client.ExpectAsync("451 4.3.0");
         Assert.DoesNotContain("secret", reply); // internal reasons stay in the log
 
-        await client.SendAsync("MAIL FROM:<a@b.test>\r\nRCPT TO:<r@x.test>\r\nDATA\r\n");
-        await client.ExpectAsync("250");
-        await client.ExpectAsync("250");
-        await client.ExpectAsync("354");
+        await client.BeginDataAsync();
         await client.SendAsync("y\r\n.\r\n");
         store = await sink.ExpectMsgAsync<SinkProtocol.Store>();
         sink.Reply(new SinkProtocol.PermanentFailure(store.MessageId, 554, "5.7.1", "Spam\r\n250 fake"));

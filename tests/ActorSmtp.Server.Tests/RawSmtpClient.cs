@@ -45,6 +45,15 @@ internal sealed class RawSmtpClient : IAsyncDisposable
         return reply[^1];
     }
 
+    /// <summary>Pipelines MAIL, RCPT and DATA for one recipient and expects 250, 250, 354.</summary>
+    public async Task BeginDataAsync(string from = "a@b.test", string to = "r@x.test")
+    {
+        await SendAsync($"MAIL FROM:<{from}>\r\nRCPT TO:<{to}>\r\nDATA\r\n");
+        await ExpectAsync("250");
+        await ExpectAsync("250");
+        await ExpectAsync("354");
+    }
+
     /// <summary>True when the server closed the connection (read returns 0) before <paramref name="within"/>.</summary>
     public async Task<bool> IsClosedByServerAsync(TimeSpan within)
     {

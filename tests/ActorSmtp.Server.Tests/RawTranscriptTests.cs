@@ -49,10 +49,7 @@ public sealed class RawTranscriptTests
     {
         await using var server = await TestServer.StartAsync();
         await using var client = await GreetedAsync(server);
-        await client.SendAsync("MAIL FROM:<a@b.test>\r\nRCPT TO:<r@x.test>\r\nDATA\r\n");
-        await client.ExpectAsync("250");
-        await client.ExpectAsync("250");
-        await client.ExpectAsync("354");
+        await client.BeginDataAsync();
         await client.SendAsync($"Subject: s\r\n\r\nhello{smuggle}MAIL FROM:<evil@b.test>\r\nRCPT TO:<r@x.test>\r\nDATA\r\nspoofed\r\n.\r\nNOOP\r\n");
         await client.ExpectAsync("550 5.6.11"); // one reply for the one DATA, after its real end
         await client.ExpectAsync("250 2.0.0 Ok"); // the NOOP, not a second message's replies
@@ -64,10 +61,7 @@ public sealed class RawTranscriptTests
     {
         await using var server = await TestServer.StartAsync();
         await using var client = await GreetedAsync(server);
-        await client.SendAsync("MAIL FROM:<a@b.test>\r\nRCPT TO:<r@x.test>\r\nDATA\r\n");
-        await client.ExpectAsync("250");
-        await client.ExpectAsync("250");
-        await client.ExpectAsync("354");
+        await client.BeginDataAsync();
         await client.SendAsync("a\r\n\0.\r\nb\r\n.\r\n");
         var queued = await client.ExpectAsync("250 2.0.0");
         Assert.Equal("a\r\n\0.\r\nb\r\n", Encoding.ASCII.GetString(server.StoredMessages()[queued.Split(' ')[^1]]));
@@ -120,10 +114,7 @@ public sealed class RawTranscriptTests
         await using var client = await GreetedAsync(server);
         for (var i = 0; i < 30; i++)
         {
-            await client.SendAsync($"MAIL FROM:<a@b.test>\r\nRCPT TO:<r@x.test>\r\nDATA\r\n");
-            await client.ExpectAsync("250");
-            await client.ExpectAsync("250");
-            await client.ExpectAsync("354");
+            await client.BeginDataAsync();
             await client.SendAsync($"Subject: {i}\r\n\r\nbody {i}\r\n.\r\n");
             var id = (await client.ExpectAsync("250 2.0.0 Ok: queued as ")).Split(' ')[^1];
             Assert.True(File.Exists(Path.Combine(server.MailDirectory, id + ".eml")), $"{id}.eml missing at 250");
@@ -137,10 +128,7 @@ public sealed class RawTranscriptTests
         await using var server = await TestServer.StartAsync();
         await using (var client = await GreetedAsync(server))
         {
-            await client.SendAsync("MAIL FROM:<a@b.test>\r\nRCPT TO:<r@x.test>\r\nDATA\r\n");
-            await client.ExpectAsync("250");
-            await client.ExpectAsync("250");
-            await client.ExpectAsync("354");
+            await client.BeginDataAsync();
             await client.SendAsync("Subject: cut\r\n\r\n" + new string('y', 300_000)); // past the header block: the sink is writing
         }
         await Task.Delay(500);
