@@ -21,8 +21,9 @@ usage: load-tests/compare-smtp-sink.sh [options]
   --big SIZE       one message of SIZE (e.g. 100m) and the server's RSS growth, 0 to skip (default 100m)
   --out DIR        results folder (default load-tests/results/compare-<UTC timestamp>)
   --build          build src/ActorSmtp.Host and the load generator (Release) first
-Environment: DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS (default 1) and
-DOTNET_ThreadPool_UnfairSemaphoreSpinLimit (default 0) are passed to ActorSmtp; set them to override.
+Environment: DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS (default 1),
+DOTNET_ThreadPool_UnfairSemaphoreSpinLimit (default 0) and DOTNET_GCgen0size (default 0x400000, a 4 MiB
+gen0 budget) are passed to ActorSmtp, as the README recommends; set them to override.
 ACTORSMTP_COMMAND replaces "dotnet src/ActorSmtp.Host/bin/Release/net10.0/actorsmtp.dll" (e.g. a
 published build); it gets "--config FILE" appended and must log "listening on 127.0.0.1:PORT".
 EOF
@@ -92,7 +93,8 @@ fi
 # The shipped defaults, unless the caller's environment says otherwise.
 export DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=${DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS-1}
 export DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=${DOTNET_ThreadPool_UnfairSemaphoreSpinLimit-0}
-SERVER_ENV="DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=$DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=$DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"
+export DOTNET_GCgen0size=${DOTNET_GCgen0size-0x400000}
+SERVER_ENV="DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=$DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=$DOTNET_ThreadPool_UnfairSemaphoreSpinLimit DOTNET_GCgen0size=$DOTNET_GCgen0size"
 echo "ActorSmtp environment: $SERVER_ENV"
 
 # 10k idle connections need 10k descriptors on both ends; children inherit this limit.

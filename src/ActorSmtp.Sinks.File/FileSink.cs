@@ -11,10 +11,10 @@ namespace ActorSmtp.Sinks.File;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Configured by its HOCON block: <c>{ type = file, directory = "mail", sync = filesystem }</c>. A relative
+/// Configured by its HOCON block: <c>{ type = file, directory = "mail", sync = files }</c>. A relative
 /// directory is resolved against the working directory; it is created if missing. <c>sync</c> chooses how a
-/// batch's data reaches the disk: <c>filesystem</c> (one syncfs per batch, the cheapest by far) or <c>files</c>
-/// (an fsync per file, for a spool that shares its volume with busy writers).
+/// batch's data reaches the disk: <c>files</c> (an fsync per file, the default) or <c>filesystem</c> (one
+/// syncfs per batch: much cheaper on a spool volume of its own, much dearer on a busy shared one).
 /// </para>
 /// <para>
 /// RFC 5321 §6.1: a 250 after DATA promises the message survives a crash. So the body streams into a
@@ -43,7 +43,7 @@ public sealed class FileSink : MessageSinkActor
     /// <exception cref="ConfigurationException"><c>directory</c> is missing or empty.</exception>
     /// <exception cref="IOException">The directory cannot be created.</exception>
     public FileSink(Config config)
-        : this(config, DiskFlush.Named(config.GetString("sync", "filesystem")))
+        : this(config, DiskFlush.Named(config.GetString("sync", "files")))
     {
     }
 
