@@ -1,4 +1,5 @@
 using ActorSmtp.Server.Configuration;
+using ActorSmtp.Server.Connection;
 using ActorSmtp.Server.Hosting;
 using ActorSmtp.Sinks;
 using Xunit;
@@ -33,6 +34,16 @@ public sealed class SettingsTests
     {
         var settings = ActorSmtpSettings.FromConfig(ActorSmtpConfig.FromString($"actorsmtp.sink = {sink}"));
         Assert.Equal(expected, settings.SinkType);
+    }
+
+    [Fact]
+    public void A_sink_dispatcher_must_exist()
+    {
+        var error = Assert.Throws<SettingsException>(() => ActorSmtpSettings.FromConfig(
+            ActorSmtpConfig.FromString("actorsmtp.sinks.file.dispatcher = no.such.dispatcher")));
+        Assert.Equal("actorsmtp.sinks.file.dispatcher", error.Key);
+        Assert.Equal(CallingThreadDispatcher.ConfigPath,
+            ActorSmtpSettings.FromConfig(ActorSmtpConfig.FromString("actorsmtp.sink = null")).SinkDispatcher);
     }
 
     [Fact]

@@ -32,6 +32,9 @@ public sealed record ActorSmtpSettings
     /// <summary>The active sink's actor class, resolved from its <c>type</c>.</summary>
     public required Type SinkType { get; init; }
 
+    /// <summary>The dispatcher the sink runs on (its optional <c>dispatcher</c> key), or null for Akka's default.</summary>
+    public string? SinkDispatcher { get; init; }
+
     /// <summary>Reads and validates the <c>actorsmtp</c> section; throws <see cref="SettingsException"/> naming the bad key.</summary>
     public static ActorSmtpSettings FromConfig(Config config)
     {
@@ -59,12 +62,22 @@ public sealed record ActorSmtpSettings
             SinkConfig = sinks.GetConfig(sink),
             SinkType = SinkTypes.Resolve(
                 new ConfigReader(sinks.GetConfig(sink), root.Key($"sinks.{sink}")).Name("type"), root.Key($"sinks.{sink}.type")),
+            SinkDispatcher = ReadDispatcher(config, new ConfigReader(sinks.GetConfig(sink), root.Key($"sinks.{sink}"))),
         };
     }
 
     /// <summary>The protocol policy every session of this server runs under.</summary>
     public SmtpSessionOptions SessionOptions() =>
         new(Hostname, MaxMessageSize, MaxRecipients, MaxErrors, AcceptedDomains);
+
+    private static string? ReadDispatcher(Config config, ConfigReader sink)
+    {
+        if (!sink.Config.HasPath("dispatcher"))
+            return null;
+        var dispatcher = sink.String("dispatcher");
+        return config.HasPath(dispatcher) ? dispatcher
+            : throw new SettingsException(sink.Key("dispatcher"), $"no dispatcher is configured at '{dispatcher}'");
+    }
 
     private static string ReadHostname(ConfigReader root)
     {

@@ -28,9 +28,9 @@ public sealed class ActorSmtpServer
     /// <summary>Starts the sink and the listener and binds every endpoint; throws if any cannot be bound.</summary>
     public static async Task<ActorSmtpServer> StartAsync(ActorSystem system, ActorSmtpSettings settings, string name = "smtp")
     {
-        WarnIfOpen(system, settings);
-        // Actor systems made without our configuration still need its Akka-level parts (the mailbox).
+        // Actor systems made without our configuration still need its Akka-level parts (mailbox, dispatcher).
         system.Settings.InjectTopLevelFallback(ActorSmtpConfig.Reference);
+        WarnIfOpen(system, settings);
         var sink = SinkSupervision.Start(system, settings);
         var listener = system.ActorOf(Props.Create(() => new SmtpListenerActor(settings, sink)), $"{name}-listener");
         var bound = await listener.Ask<ListenerProtocol.Bound>(ListenerProtocol.Bind.Instance, TimeSpan.FromSeconds(30))

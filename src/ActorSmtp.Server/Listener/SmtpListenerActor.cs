@@ -34,7 +34,9 @@ public sealed class SmtpListenerActor : UntypedActor, IWithTimers
         var connection = new ConnectionSettings(
             settings.SessionOptions(), settings.CommandTimeout, settings.DataTimeout, settings.SinkTimeout, sink);
         _replies = connection.Session.Replies;
-        _connectionProps = Props.CreateBy(new ConnectionActorProducer(connection)).WithMailbox(ConnectionMailbox.ConfigPath);
+        _connectionProps = Props.CreateBy(new ConnectionActorProducer(connection))
+            .WithMailbox(ConnectionMailbox.ConfigPath)
+            .WithDispatcher(CallingThreadDispatcher.ConfigPath);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Pattern;
 using ActorSmtp.Server.Configuration;
+using ActorSmtp.Server.Connection;
 using ActorSmtp.Sinks;
 
 namespace ActorSmtp.Server.Sinks;
@@ -15,9 +16,13 @@ internal static class SinkSupervision
     public static IActorRef Start(IActorRefFactory system, ActorSmtpSettings settings)
     {
         var sinkProps = Props.Create(settings.SinkType, settings.SinkConfig);
+        if (settings.SinkDispatcher is not null)
+            sinkProps = sinkProps.WithDispatcher(settings.SinkDispatcher);
         var restart = settings.SinkRestart;
         var options = Backoff.OnFailure(sinkProps, settings.Sink, restart.MinBackoff, restart.MaxBackoff, restart.RandomFactor, -1)
             .WithReplyWhileStopped(SinkProtocol.Unavailable.Instance);
-        return system.ActorOf(BackoffSupervisor.Props(options), $"sink-{settings.Sink}");
+        // The supervisor only forwards: running it on the sender's thread saves a hop per message.
+        var supervisor = BackoffSupervisor.Props(options).WithDispatcher(CallingThreadDispatcher.ConfigPath);
+        return system.ActorOf(supervisor, $"sink-{settings.Sink}");
     }
 }
