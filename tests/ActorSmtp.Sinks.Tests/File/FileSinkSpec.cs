@@ -152,6 +152,29 @@ public sealed class FileSinkSpec(ITestOutputHelper output) : FileSinkSpecBase(ou
         Assert.Equal(Bytes("x\r\n"), System.IO.File.ReadAllBytes(Path.Combine(nested, id + ".eml")));
     }
 
+    [Theory]
+    [InlineData("files")]
+    [InlineData("filesystem")]
+    public async Task Stores_with_either_sync_mode(string mode)
+    {
+        var config = ConfigurationFactory.ParseString($"sync = {mode}").WithFallback(SinkConfig(MailDirectory));
+        var id = NewId();
+
+        await StoreAsync(Sys.ActorOf(Props.Create(typeof(FileSink), config)), Store(id, Bytes("Subject: s\r\n\r\nbody\r\n")));
+
+        Assert.Equal("Subject: s\r\n\r\nbody\r\n", System.Text.Encoding.ASCII.GetString(StoredBytes(id)));
+    }
+
+    [Fact]
+    public async Task Does_not_start_with_an_unknown_sync_mode()
+    {
+        var config = ConfigurationFactory.ParseString("sync = sometimes").WithFallback(SinkConfig(MailDirectory));
+        var sink = Sys.ActorOf(Props.Create(typeof(FileSink), config));
+        Watch(sink);
+
+        await ExpectTerminatedAsync(sink);
+    }
+
     [Fact]
     public async Task Does_not_start_without_a_directory()
     {
