@@ -1,3 +1,4 @@
+using Akka.Actor;
 using System.Text;
 using Xunit;
 
@@ -85,6 +86,37 @@ public sealed class RawTranscriptTests
             Assert.Equal("250 2.0.0 Ok", await client.ReadLineAsync());
         await client.ExpectAsync("221");
         await writing;
+    }
+
+    [Fact]
+    public async Task A_client_that_never_reads_its_replies_is_cut_off_at_the_deadline()
+    {
+        await using var server = await TestServer.StartAsync(
+            "actorsmtp.limits { command-timeout = 1s, max-errors = 1000000 }");
+        await using var client = await GreetedAsync(server);
+        var batch = string.Concat(Enumerable.Repeat("NOOP\r\n", 1000));
+        var flooding = Task.Run(async () =>
+        {
+            try
+            {
+                for (var i = 0; i < 2_000; i++) // never reads: the server's replies fill both socket buffers
+                    await client.SendAsync(batch);
+            }
+            catch (IOException)
+            {
+                // the server cut us off: expected
+            }
+        });
+        await flooding.WaitAsync(TimeSpan.FromSeconds(30));
+        var status = await server.Server.Listener.Ask<Listener.ListenerProtocol.Status>(
+            Listener.ListenerProtocol.GetStatus.Instance, TimeSpan.FromSeconds(5));
+        for (var i = 0; i < 50 && status.ActiveConnections > 0; i++)
+        {
+            await Task.Delay(100);
+            status = await server.Server.Listener.Ask<Listener.ListenerProtocol.Status>(
+                Listener.ListenerProtocol.GetStatus.Instance, TimeSpan.FromSeconds(5));
+        }
+        Assert.Equal(0, status.ActiveConnections);
     }
 
     [Fact]

@@ -99,7 +99,7 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
 
         if (_closing)
         {
-            _transport.CloseAfterReplies();
+            _transport.CloseAfterReplies(settings.CommandTimeout);
             return;
         }
         _pending = _pending.Slice(reader.Position);
@@ -146,8 +146,15 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
 
     private void OnDeadline()
     {
-        if (_closing || _transport.Deadline > Environment.TickCount64)
+        if (_transport.Deadline > Environment.TickCount64)
             return; // refreshed since the heartbeat looked
+        if (_closing || _transport.IsWriting)
+        {
+            // The client stopped reading our replies: no 421 can reach it, so just cut the connection.
+            _message?.Fail(new TimeoutException("The client stopped reading."));
+            _transport.Dispose();
+            return;
+        }
         if (_suspension != Suspension.None)
         {
             SinkTimedOut();
@@ -157,8 +164,7 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
         Log.Info("Closing {0}: timeout in state {1}", _transport.RemoteEndPoint, _session.State);
         _session.Close();
         Reply(settings.Session.Replies.Timeout);
-        _closing = true;
-        _transport.CloseAfterReplies();
+        Close();
     }
 
     /// <summary>The client closed its side: whatever transaction is open is abandoned (RFC 5321 §3.8).</summary>
@@ -166,8 +172,13 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
     {
         _message?.Fail(new IOException("The client closed the connection before the end of data."));
         _message = null;
+        Close();
+    }
+
+    private void Close()
+    {
         _closing = true;
-        _transport.CloseAfterReplies();
+        _transport.CloseAfterReplies(settings.CommandTimeout);
     }
 
     private ILoggingAdapter Log => _log ??= Context.GetLogger();

@@ -29,6 +29,7 @@ internal sealed class SocketTransport : IDisposable
     private long _deadline = long.MaxValue;
     private int _disposed;
     private int _bufferLent; // 1 while the actor holds a read buffer and the loop waits for Resume
+    private int _writing;    // 1 while replies wait for a full socket to drain
 
     public SocketTransport(Socket socket)
     {
@@ -79,9 +80,16 @@ internal sealed class SocketTransport : IDisposable
             _ = ResumeAfterFlushAsync(flushed, advance);
     }
 
-    /// <summary>Writes queued replies, then closes the connection (QUIT, 421).</summary>
-    public void CloseAfterReplies()
+    /// <summary>True while replies wait for the client to read: nothing more can be written until then.</summary>
+    public bool IsWriting => Volatile.Read(ref _writing) == 1;
+
+    /// <summary>
+    /// Writes queued replies, then closes the connection (QUIT, 421). A client that does not read them
+    /// within <paramref name="linger"/> is cut off by the next deadline check.
+    /// </summary>
+    public void CloseAfterReplies(TimeSpan linger)
     {
+        SetDeadline(linger);
         var flushed = FlushAsync();
         if (flushed.IsCompletedSuccessfully)
             Dispose();
@@ -185,6 +193,7 @@ internal sealed class SocketTransport : IDisposable
 
     private async ValueTask AwaitWriteAsync(ValueTask write)
     {
+        Volatile.Write(ref _writing, 1);
         try
         {
             await write.ConfigureAwait(false);
@@ -192,6 +201,7 @@ internal sealed class SocketTransport : IDisposable
         finally
         {
             _replies.Clear();
+            Volatile.Write(ref _writing, 0);
         }
     }
 
