@@ -72,6 +72,27 @@ public sealed class SmtpSessionTranscriptTests
     }
 
     [Fact]
+    public void Starttls_is_offered_accepted_and_resets_the_session()
+    {
+        var session = new SmtpSession(new SmtpSessionOptions("mx.test", offerStartTls: true, requireTls: true));
+        Run(session, "C: EHLO c|S: 250-STARTTLS|C: MAIL FROM:<a@b.test>|S: 530 5.7.0|C: STARTTLS now|S: 501 5.5.4|C: STARTTLS|S: 220 2.0.0");
+        Assert.Equal(SessionAction.StartTls, new SmtpSession(session.Options).Execute("STARTTLS"u8).Action);
+
+        session.TlsEstablished();
+        Assert.Null(session.HeloName);
+        Assert.Equal(SessionState.Connected, session.State);
+        Run(session, "C: MAIL FROM:<a@b.test>|S: 503 5.5.1|C: EHLO c|S: 250 ENHANCEDSTATUSCODES|C: STARTTLS|S: 503 5.5.1|C: MAIL FROM:<a@b.test>|S: 250 2.1.0");
+        Assert.DoesNotContain("STARTTLS", session.Options.SecureEhloReply.ToString());
+    }
+
+    [Fact]
+    public void Starttls_is_not_implemented_where_not_offered()
+    {
+        Run(new SmtpSession(Options()), "C: EHLO c|S: 250 ENHANCEDSTATUSCODES|C: STARTTLS|S: 502 5.5.1");
+        Assert.DoesNotContain("STARTTLS", Options().EhloReply.ToString());
+    }
+
+    [Fact]
     public void Recipient_limit_gives_452_and_keeps_the_transaction()
     {
         Run(new SmtpSession(Options(maxRecipients: 2)),

@@ -39,6 +39,12 @@ public static class StandardReplies
     public static readonly SmtpReply DuplicateParameter = SmtpReply.Create(501, "5.5.4", "Duplicate parameter");
     public static readonly SmtpReply NeedsSmtpUtf8 = SmtpReply.Create(553, "5.6.7", "Address needs SMTPUTF8");
 
+    // STARTTLS (RFC 3207).
+    public static readonly SmtpReply ReadyToStartTls = SmtpReply.Create(220, "2.0.0", "Ready to start TLS");
+    public static readonly SmtpReply StartTlsSyntax = SmtpReply.Create(501, "5.5.4", "Syntax: STARTTLS");
+    public static readonly SmtpReply TlsAlreadyActive = SmtpReply.Create(503, "5.5.1", "Error: TLS already active");
+    public static readonly SmtpReply MustStartTls = SmtpReply.Create(530, "5.7.0", "Must issue a STARTTLS command first");
+
     // Limits and policy.
     public static readonly SmtpReply MessageTooBig =
         SmtpReply.Create(552, "5.3.4", "Message size exceeds fixed maximum message size");

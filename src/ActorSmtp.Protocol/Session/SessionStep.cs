@@ -8,8 +8,10 @@ public enum SessionAction
     Continue,
     /// <summary>Write the reply (354) and switch the input to message data.</summary>
     BeginData,
-    /// <summary>Write the reply (and the farewell, if any), then close the connection.</summary>
+    /// <summary>Write the reply and the farewell (if any), then close the connection.</summary>
     Close,
+    /// <summary>Write the reply (220), drop every byte already read, and start the TLS handshake (RFC 3207).</summary>
+    StartTls,
 }
 
 /// <summary>What one command line leads to: the reply, what the connection does next, and an optional last word.</summary>

@@ -9,9 +9,12 @@ namespace ActorSmtp.Protocol.Session;
 /// command lines and carries out the <see cref="SessionStep"/> it returns; message data never passes
 /// through here, only the decision to start it and the outcome at its end.
 /// </summary>
-public sealed class SmtpSession(SmtpSessionOptions options)
+public sealed class SmtpSession(SmtpSessionOptions options, bool secure = false)
 {
     public SmtpSessionOptions Options { get; } = options;
+
+    /// <summary>TLS is active: from the start (implicit TLS) or after STARTTLS.</summary>
+    public bool IsSecure { get; private set; } = secure;
 
     public SessionState State { get; private set; } = SessionState.Connected;
 
@@ -73,7 +76,8 @@ public sealed class SmtpSession(SmtpSessionOptions options)
         SmtpVerb.Quit => Quit(),
         SmtpVerb.Vrfy => argument.IsEmpty ? Refuse(StandardReplies.VrfySyntax) : new SessionStep(StandardReplies.CannotVerify),
         SmtpVerb.Help => new SessionStep(StandardReplies.Help),
-        SmtpVerb.Expn or SmtpVerb.StartTls or SmtpVerb.Auth or SmtpVerb.Bdat => Refuse(StandardReplies.NotImplemented),
+        SmtpVerb.StartTls => StartTls(argument),
+        SmtpVerb.Expn or SmtpVerb.Auth or SmtpVerb.Bdat => Refuse(StandardReplies.NotImplemented),
         _ => Refuse(emptyLine ? StandardReplies.EmptyCommand : StandardReplies.UnknownCommand),
     };
 
@@ -88,11 +92,37 @@ public sealed class SmtpSession(SmtpSessionOptions options)
         IsExtended = extended;
         Transaction = null;
         State = SessionState.Ready;
-        return new SessionStep(extended ? Options.EhloReply : Options.Replies.HeloOk);
+        return new SessionStep(!extended ? Options.Replies.HeloOk : IsSecure ? Options.SecureEhloReply : Options.EhloReply);
+    }
+
+    private SessionStep StartTls(ReadOnlySpan<byte> argument)
+    {
+        if (!Options.OfferStartTls)
+            return Refuse(StandardReplies.NotImplemented);
+        if (!argument.IsEmpty)
+            return Refuse(StandardReplies.StartTlsSyntax);
+        if (IsSecure)
+            return Refuse(StandardReplies.TlsAlreadyActive);
+        return new SessionStep(StandardReplies.ReadyToStartTls, SessionAction.StartTls);
+    }
+
+    /// <summary>
+    /// The handshake after STARTTLS succeeded. RFC 3207 §4.2: back to the state right after the greeting;
+    /// everything learnt before (EHLO name, transaction) is forgotten.
+    /// </summary>
+    public void TlsEstablished()
+    {
+        IsSecure = true;
+        HeloName = null;
+        IsExtended = false;
+        Transaction = null;
+        State = SessionState.Connected;
     }
 
     private SessionStep Mail(ReadOnlySpan<byte> argument)
     {
+        if (Options.RequireTls && !IsSecure)
+            return Refuse(StandardReplies.MustStartTls);
         var split = PathParser.Split(argument, "FROM:"u8, out var path, out var parameterText);
         if (split != PathParseStatus.Ok)
             return Refuse(split == PathParseStatus.BadAddress ? StandardReplies.BadSenderAddress : StandardReplies.MailSyntax);

@@ -10,7 +10,9 @@ public sealed class SmtpSessionOptions
         long maxMessageSize = 25 * 1024 * 1024,
         int maxRecipients = 1000,
         int maxErrors = 20,
-        IEnumerable<string>? acceptedDomains = null)
+        IEnumerable<string>? acceptedDomains = null,
+        bool offerStartTls = false,
+        bool requireTls = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxMessageSize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxRecipients, 1);
@@ -20,11 +22,15 @@ public sealed class SmtpSessionOptions
         MaxRecipients = maxRecipients;
         MaxErrors = maxErrors;
         AcceptedDomains = new HashSet<string>(acceptedDomains ?? [], StringComparer.OrdinalIgnoreCase);
+        OfferStartTls = offerStartTls;
+        RequireTls = requireTls;
         Replies = new HostReplies(hostname);
-        EhloReply = SmtpReply.CreateMultiline(250,
-        [
-            hostname, "PIPELINING", $"SIZE {maxMessageSize}", "8BITMIME", "SMTPUTF8", "ENHANCEDSTATUSCODES",
-        ]);
+        string[] keywords = [hostname, "PIPELINING", $"SIZE {maxMessageSize}", "8BITMIME", "SMTPUTF8"];
+        SecureEhloReply = SmtpReply.CreateMultiline(250, [.. keywords, "ENHANCEDSTATUSCODES"]);
+        // RFC 3207 §4.2: STARTTLS is offered only before TLS is active.
+        EhloReply = offerStartTls
+            ? SmtpReply.CreateMultiline(250, [.. keywords, "STARTTLS", "ENHANCEDSTATUSCODES"])
+            : SecureEhloReply;
     }
 
     public string Hostname { get; }
@@ -35,8 +41,17 @@ public sealed class SmtpSessionOptions
     /// <summary>Recipient domains accepted; empty means any (capture mode).</summary>
     public IReadOnlySet<string> AcceptedDomains { get; }
 
+    /// <summary>STARTTLS is advertised and accepted (RFC 3207).</summary>
+    public bool OfferStartTls { get; }
+
+    /// <summary>MAIL needs TLS first (530 5.7.0).</summary>
+    public bool RequireTls { get; }
+
     public HostReplies Replies { get; }
 
-    /// <summary>The EHLO reply: hostname, then one ESMTP keyword per line.</summary>
+    /// <summary>The EHLO reply before TLS: hostname, then one ESMTP keyword per line (STARTTLS included when offered).</summary>
     public SmtpReply EhloReply { get; }
+
+    /// <summary>The EHLO reply once TLS is active: no STARTTLS.</summary>
+    public SmtpReply SecureEhloReply { get; }
 }
