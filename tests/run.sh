@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Runs every test of the solution and ends with one plain summary line: "N passed, N failed, N skipped".
-# Tests use real clients: swaks (Debian) is installed here when missing and we are root.
+# Tests use real clients: swaks and openssl (Debian) are installed here when missing and we are root.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 need=()
 command -v swaks >/dev/null || need+=(swaks)
+command -v openssl >/dev/null || need+=(openssl)
 if ((${#need[@]})); then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null

@@ -46,11 +46,24 @@ internal static class ServerCommand
             await host.RunAsync(cancellation);
             return 0;
         }
+        catch (Exception ex) when (Find<SettingsException>(ex) is { } invalid)
+        {
+            Console.Error.WriteLine($"actorsmtp: {invalid.Message}"); // found only while starting, e.g. an unreadable certificate
+            return InvalidConfiguration;
+        }
         catch (Exception ex) when (ex is System.Net.Sockets.SocketException || ex.InnerException is System.Net.Sockets.SocketException)
         {
             Console.Error.WriteLine($"actorsmtp: cannot listen: {(ex.InnerException ?? ex).Message}");
             return 1;
         }
+    }
+
+    private static T? Find<T>(Exception? ex) where T : Exception
+    {
+        for (; ex is not null; ex = ex.InnerException)
+            if (ex is T found)
+                return found;
+        return null;
     }
 
     private static bool TryLoad(FileInfo? file, out Config config, out ActorSmtpSettings settings)

@@ -14,6 +14,7 @@ namespace ActorSmtp.Sinks;
 /// <param name="HeloName">The HELO/EHLO argument.</param>
 /// <param name="SmtpUtf8">The client asked for SMTPUTF8 (RFC 6531): addresses and headers may be UTF-8.</param>
 /// <param name="EightBitMime">The client declared BODY=8BITMIME (RFC 6152).</param>
+/// <param name="Tls">The TLS session (STARTTLS or implicit TLS), or null for plain SMTP.</param>
 public sealed record SmtpEnvelope(
     string MessageId,
     DateTimeOffset ReceivedAt,
@@ -23,4 +24,5 @@ public sealed record SmtpEnvelope(
     IPEndPoint Server,
     string HeloName,
     bool SmtpUtf8 = false,
-    bool EightBitMime = false);
+    bool EightBitMime = false,
+    TlsInfo? Tls = null);

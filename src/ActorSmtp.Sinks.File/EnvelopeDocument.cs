@@ -26,7 +26,8 @@ internal sealed record EnvelopeDocument(
     [property: JsonPropertyName("smtputf8")] bool SmtpUtf8,
     [property: JsonPropertyName("8bitmime")] bool EightBitMime,
     EnvelopeDocument.HeaderFields Headers,
-    bool HeaderRecipientsDiffer)
+    bool HeaderRecipientsDiffer,
+    TlsInfo? Tls)
 {
     private static readonly JsonSerializerOptions Options = new()
     {
@@ -52,7 +53,8 @@ internal sealed record EnvelopeDocument(
         envelope.SmtpUtf8,
         envelope.EightBitMime,
         new HeaderFields(headers.MessageId, headers.From, headers.To, headers.Cc, headers.Subject, headers.Date),
-        headers.RecipientsDifferFrom(envelope.RcptTo));
+        headers.RecipientsDifferFrom(envelope.RcptTo),
+        envelope.Tls);
 
     /// <summary>An address and port; the address as text, so IPv4 and IPv6 read naturally.</summary>
     internal sealed record Endpoint(string Address, int Port)

@@ -24,6 +24,10 @@ public sealed class HostTests : IDisposable
     [InlineData("actorsmtp.sinks.file.type = \"No.Such.Type, Nowhere\"", "actorsmtp.sinks.file.type")]
     [InlineData("actorsmtp.endpoints = [ { address = \"not-an-ip\", port = 25 } ]", "actorsmtp.endpoints[0].address")]
     [InlineData("actorsmtp.endpoints = [ { address = \"127.0.0.1\", port = 70000 } ]", "actorsmtp.endpoints[0].port")]
+    [InlineData("actorsmtp.endpoints = [ { address = \"127.0.0.1\", port = 0, tls = sometimes } ]", "actorsmtp.endpoints[0].tls")]
+    [InlineData("actorsmtp.endpoints = [ { address = \"127.0.0.1\", port = 0, require-tls = on } ]", "actorsmtp.endpoints[0].require-tls")]
+    [InlineData("actorsmtp.tls.self-signed = off", "actorsmtp.tls")]
+    [InlineData("actorsmtp.tls { self-signed = off, pfx = \"/nonexistent.pfx\" }", "actorsmtp.tls.pfx")]
     public async Task Invalid_setting_stops_start_up_with_exit_code_2_naming_the_key(string hocon, string key)
     {
         using var host = HostProcess.Start($"--config \"{Config(hocon)}\"", _directory);

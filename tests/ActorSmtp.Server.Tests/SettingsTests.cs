@@ -15,6 +15,8 @@ public sealed class SettingsTests
         Assert.Equal("localhost", settings.Hostname);
         var endpoint = Assert.Single(settings.Endpoints);
         Assert.Equal("127.0.0.1:2525", endpoint.EndPoint.ToString());
+        Assert.Equal(EndpointTls.StartTls, endpoint.Tls); // the embedded default offers STARTTLS
+        Assert.True(settings.Tls.SelfSigned);
         Assert.Empty(settings.AcceptedDomains);
         Assert.Equal(25L * 1024 * 1024, settings.MaxMessageSize);
         Assert.Equal(1000, settings.MaxRecipients);

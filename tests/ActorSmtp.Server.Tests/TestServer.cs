@@ -23,6 +23,9 @@ internal sealed class TestServer : IAsyncDisposable
     public string MailDirectory { get; }
     public IPEndPoint EndPoint => Server.EndPoints[0];
 
+    /// <summary>The self-signed certificate the server made for its TLS endpoints.</summary>
+    public string CertificateFile => Path.Combine(MailDirectory, ".tls", "self-signed.pfx");
+
     /// <param name="hocon">Extra settings layered over the test defaults, e.g. "actorsmtp.limits.max-recipients = 2".</param>
     public static async Task<TestServer> StartAsync(string hocon = "")
     {
@@ -32,6 +35,7 @@ internal sealed class TestServer : IAsyncDisposable
               hostname = "mx.test"
               endpoints = [ { address = "127.0.0.1", port = 0 } ]
               sinks.file.directory = "{{directory}}"
+              tls.self-signed-file = "{{Path.Combine(directory, ".tls", "self-signed.pfx")}}"
             }
             akka.loglevel = WARNING
             {{hocon}}

@@ -23,6 +23,9 @@ public sealed record ActorSmtpSettings
     public required TimeSpan SinkTimeout { get; init; }
     public required SinkRestartSettings SinkRestart { get; init; }
 
+    /// <summary>Certificates for STARTTLS and implicit TLS endpoints.</summary>
+    public required TlsSettings Tls { get; init; }
+
     /// <summary>The name of the active sink (an entry under <c>actorsmtp.sinks</c>).</summary>
     public required string Sink { get; init; }
 
@@ -45,10 +48,17 @@ public sealed record ActorSmtpSettings
         if (sinks is null || !sinks.HasPath(sink))
             throw new SettingsException(root.Key("sink"), $"no sink named '{sink}' under {root.Key("sinks")}");
 
+        var tls = TlsSettings.From(root.Section("tls"));
+        var endpoints = ReadEndpoints(root);
+        if (endpoints.Any(e => e.Tls != EndpointTls.None) && !tls.HasCertificate)
+            throw new SettingsException(root.Key("tls"),
+                "an endpoint uses TLS but no certificate is configured (certificate + key, pfx, or self-signed = on)");
+
         return new ActorSmtpSettings
         {
+            Tls = tls,
             Hostname = ReadHostname(root),
-            Endpoints = ReadEndpoints(root),
+            Endpoints = endpoints,
             AcceptedDomains = root.Strings("accepted-domains").Select(d => d.Trim().TrimEnd('.')).ToArray(),
             MaxMessageSize = limits.Bytes("max-message-size", min: 1024),
             MaxRecipients = limits.Int("max-recipients", min: 1),
@@ -66,9 +76,10 @@ public sealed record ActorSmtpSettings
         };
     }
 
-    /// <summary>The protocol policy every session of this server runs under.</summary>
-    public SmtpSessionOptions SessionOptions() =>
-        new(Hostname, MaxMessageSize, MaxRecipients, MaxErrors, AcceptedDomains);
+    /// <summary>The protocol policy the sessions of <paramref name="endpoint"/> run under.</summary>
+    public SmtpSessionOptions SessionOptions(EndpointSettings endpoint) =>
+        new(Hostname, MaxMessageSize, MaxRecipients, MaxErrors, AcceptedDomains,
+            offerStartTls: endpoint.Tls == EndpointTls.StartTls, requireTls: endpoint.RequireTls);
 
     private static string? ReadDispatcher(Config config, ConfigReader sink)
     {
@@ -104,7 +115,18 @@ public sealed record ActorSmtpSettings
         if (!IPAddress.TryParse(address, out var ip))
             throw new SettingsException(endpoint.Key("address"), $"'{address}' is not an IP address");
         var backlog = endpoint.Config.HasPath("backlog") ? endpoint.Int("backlog", min: 1) : 1024;
-        return new EndpointSettings(ip, endpoint.Int("port", min: 0, max: 65535), backlog);
+        var tls = endpoint.Config.HasPath("tls") ? endpoint.String("tls") : "none";
+        var mode = tls switch
+        {
+            "none" => EndpointTls.None,
+            "starttls" => EndpointTls.StartTls,
+            "implicit" => EndpointTls.Implicit,
+            _ => throw new SettingsException(endpoint.Key("tls"), $"must be none, starttls or implicit, not '{tls}'"),
+        };
+        var requireTls = endpoint.Config.HasPath("require-tls") && endpoint.Config.GetBoolean("require-tls");
+        if (requireTls && mode == EndpointTls.None)
+            throw new SettingsException(endpoint.Key("require-tls"), "needs tls = starttls or implicit");
+        return new EndpointSettings(ip, endpoint.Int("port", min: 0, max: 65535), backlog, mode, requireTls);
     }
 }
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using ActorSmtp.Server.Transport;
+using ActorSmtp.Sinks;
 
 namespace ActorSmtp.Server.Connection;
 
@@ -15,7 +16,10 @@ internal static class ConnectionProtocol
     /// </summary>
     public sealed record Received(ReadOnlySequence<byte> Buffer, bool IsCompleted);
 
-    /// <summary>The read loop ended: the client went away or the socket failed.</summary>
+    /// <summary>The TLS handshake succeeded (STARTTLS or implicit TLS); reads and writes are now encrypted.</summary>
+    public sealed record TlsEstablished(TlsInfo Info);
+
+    /// <summary>The read loop ended: the client went away, the socket failed or a TLS handshake failed.</summary>
     public sealed record TransportClosed(string Reason);
 
     /// <summary>The connection's deadline passed (sent by the listener's heartbeat).</summary>

@@ -1,12 +1,16 @@
 using Akka.Actor;
 using ActorSmtp.Protocol.Session;
+using ActorSmtp.Server.Transport;
 
 namespace ActorSmtp.Server.Connection;
 
 /// <summary>Everything a connection needs, shared by all connections of an endpoint.</summary>
+/// <param name="Tls">The handshake to run: at STARTTLS, or first of all when <paramref name="ImplicitTls"/>.</param>
 internal sealed record ConnectionSettings(
     SmtpSessionOptions Session,
     TimeSpan CommandTimeout,
     TimeSpan DataTimeout,
     TimeSpan SinkTimeout,
-    IActorRef Sink);
+    IActorRef Sink,
+    TlsUpgrade? Tls = null,
+    bool ImplicitTls = false);

@@ -36,13 +36,15 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
         SinkResult,
     }
 
-    private readonly SmtpSession _session = new(settings.Session);
+    private readonly SmtpSession _session = new(settings.Session, secure: settings.ImplicitTls);
     private readonly CommandLineReader _lines = new();
     private readonly DataDecoder _decoder = new();
     private SocketTransport _transport = null!;
     private ReadOnlySequence<byte> _pending;
     private bool _clientDone;
     private bool _closing;
+    private bool _upgrading;
+    private TlsInfo? _tls;
     private Suspension _suspension;
     private IncomingMessage? _message;
 
@@ -68,11 +70,14 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
             case ConnectionProtocol.DeadlineExpired:
                 OnDeadline();
                 break;
+            case ConnectionProtocol.TlsEstablished established:
+                OnTlsEstablished(established.Info);
+                break;
             case ConnectionProtocol.Start start:
                 _transport = start.Transport;
                 _transport.Reply(settings.Session.Replies.Greeting.Bytes.Span);
-                _transport.SetDeadline(settings.CommandTimeout);
-                _transport.Start(Self);
+                _transport.SetDeadline(settings.ImplicitTls ? settings.Tls!.HandshakeTimeout : settings.CommandTimeout);
+                _transport.Start(Self, settings.ImplicitTls ? settings.Tls : null);
                 break;
             case ConnectionProtocol.TransportClosed:
                 Context.Stop(Self);
@@ -94,12 +99,19 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
     {
         var reader = new SequenceReader<byte>(_pending);
         var more = true;
-        while (more && _suspension == Suspension.None && !_closing)
+        while (more && _suspension == Suspension.None && !_closing && !_upgrading)
             more = _session.State == SessionState.ReceivingData ? ProcessData(ref reader) : ProcessCommand(ref reader);
 
         if (_closing)
         {
             _transport.CloseAfterReplies(settings.CommandTimeout);
+            return;
+        }
+        if (_upgrading)
+        {
+            // RFC 3207 / CVE-2011-0411: the rest of this buffer is plaintext sent before TLS; it is dropped.
+            _transport.SetDeadline(settings.Tls!.HandshakeTimeout);
+            _transport.StartTls(_pending.End, settings.Tls);
             return;
         }
         _pending = _pending.Slice(reader.Position);
@@ -124,6 +136,8 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
         Reply(step.Reply);
         if (step.Action == SessionAction.BeginData)
             BeginMessage();
+        else if (step.Action == SessionAction.StartTls)
+            _upgrading = true;
         else if (step.Action == SessionAction.Close)
         {
             if (step.Farewell is not null)
@@ -148,9 +162,9 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
     {
         if (_transport.Deadline > Environment.TickCount64)
             return; // refreshed since the heartbeat looked
-        if (_closing || _transport.IsWriting)
+        if (_closing || _transport.IsWriting || Handshaking)
         {
-            // The client stopped reading our replies: no 421 can reach it, so just cut the connection.
+            // The client stopped reading our replies, or is mid-handshake: no 421 can reach it, so just cut.
             _message?.Fail(new TimeoutException("The client stopped reading."));
             _transport.Dispose();
             return;
@@ -173,6 +187,21 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
         _message?.Fail(new IOException("The client closed the connection before the end of data."));
         _message = null;
         Close();
+    }
+
+    /// <summary>Mid-handshake, no SMTP reply can be written: a deadline then just ends the connection.</summary>
+    private bool Handshaking => _upgrading || (settings.ImplicitTls && _tls is null);
+
+    private void OnTlsEstablished(TlsInfo info)
+    {
+        _tls = info;
+        if (_upgrading)
+        {
+            _upgrading = false;
+            _session.TlsEstablished();
+            _lines.Reset();
+        }
+        _transport.SetDeadline(settings.CommandTimeout);
     }
 
     private void Close()

@@ -4,6 +4,7 @@ using Akka.Event;
 using ActorSmtp.Server.Configuration;
 using ActorSmtp.Server.Listener;
 using ActorSmtp.Server.Sinks;
+using ActorSmtp.Server.Tls;
 
 namespace ActorSmtp.Server.Hosting;
 
@@ -32,7 +33,8 @@ public sealed class ActorSmtpServer
         system.Settings.InjectTopLevelFallback(ActorSmtpConfig.Reference);
         WarnIfOpen(system, settings);
         var sink = SinkSupervision.Start(system, settings);
-        var listener = system.ActorOf(Props.Create(() => new SmtpListenerActor(settings, sink)), $"{name}-listener");
+        var tls = settings.Endpoints.Any(e => e.Tls != EndpointTls.None) ? ServerCertificate.Options(settings.Tls, settings.Hostname) : null;
+        var listener = system.ActorOf(Props.Create(() => new SmtpListenerActor(settings, sink, tls)), $"{name}-listener");
         var bound = await listener.Ask<ListenerProtocol.Bound>(ListenerProtocol.Bind.Instance, TimeSpan.FromSeconds(30))
             .ConfigureAwait(false);
         return new ActorSmtpServer(listener, sink, bound.EndPoints);

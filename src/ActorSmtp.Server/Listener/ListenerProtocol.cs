@@ -23,7 +23,8 @@ public static class ListenerProtocol
 
     public sealed record Status(int ActiveConnections, IReadOnlyList<IPEndPoint> EndPoints);
 
-    internal sealed record Accepted(Socket Socket);
+    /// <summary>A client connected to the endpoint with this index (in configuration order).</summary>
+    internal sealed record Accepted(Socket Socket, int Endpoint);
 
     internal sealed record Heartbeat
     {

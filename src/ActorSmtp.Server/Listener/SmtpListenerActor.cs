@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Event;
@@ -22,21 +23,27 @@ public sealed class SmtpListenerActor : UntypedActor, IWithTimers
     private readonly IReadOnlyList<EndpointSettings> _endpoints;
     private readonly int _maxConnections;
     private readonly HostReplies _replies;
-    private readonly Props _connectionProps;
+    private readonly Props[] _connectionProps; // one per endpoint: their TLS and policy differ
     private readonly Dictionary<IActorRef, SocketTransport> _connections = [];
     private readonly List<Socket> _listeners = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
-    public SmtpListenerActor(ActorSmtpSettings settings, IActorRef sink)
+    /// <param name="tls">The TLS options when an endpoint uses TLS (see <see cref="EndpointTls"/>).</param>
+    public SmtpListenerActor(ActorSmtpSettings settings, IActorRef sink, SslServerAuthenticationOptions? tls = null)
     {
         _endpoints = settings.Endpoints;
         _maxConnections = settings.MaxConnections;
-        var connection = new ConnectionSettings(
-            settings.SessionOptions(), settings.CommandTimeout, settings.DataTimeout, settings.SinkTimeout, sink);
-        _replies = connection.Session.Replies;
-        _connectionProps = Props.CreateBy(new ConnectionActorProducer(connection))
-            .WithMailbox(ConnectionMailbox.ConfigPath)
-            .WithDispatcher(CallingThreadDispatcher.ConfigPath);
+        _replies = new HostReplies(settings.Hostname);
+        var upgrade = tls is null ? null : new TlsUpgrade(tls, settings.Tls.HandshakeTimeout);
+        _connectionProps = settings.Endpoints.Select(endpoint =>
+        {
+            var connection = new ConnectionSettings(
+                settings.SessionOptions(endpoint), settings.CommandTimeout, settings.DataTimeout, settings.SinkTimeout, sink,
+                endpoint.Tls == EndpointTls.None ? null : upgrade, endpoint.Tls == EndpointTls.Implicit);
+            return Props.CreateBy(new ConnectionActorProducer(connection))
+                .WithMailbox(ConnectionMailbox.ConfigPath)
+                .WithDispatcher(CallingThreadDispatcher.ConfigPath);
+        }).ToArray();
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -48,7 +55,7 @@ public sealed class SmtpListenerActor : UntypedActor, IWithTimers
         switch (message)
         {
             case ListenerProtocol.Accepted accepted:
-                OnAccepted(accepted.Socket);
+                OnAccepted(accepted.Socket, accepted.Endpoint);
                 break;
             case ListenerProtocol.Heartbeat:
                 CheckDeadlines();
@@ -87,10 +94,10 @@ public sealed class SmtpListenerActor : UntypedActor, IWithTimers
             Context.Stop(Self);
             return;
         }
-        foreach (var listener in _listeners)
+        for (var i = 0; i < _listeners.Count; i++)
         {
-            _log.Info("listening on {0}", listener.LocalEndPoint);
-            _ = AcceptLoopAsync(listener, Self);
+            _log.Info("listening on {0}", _listeners[i].LocalEndPoint);
+            _ = AcceptLoopAsync(_listeners[i], i, Self);
         }
         Timers.StartPeriodicTimer("heartbeat", ListenerProtocol.Heartbeat.Instance, HeartbeatInterval);
         Sender.Tell(new ListenerProtocol.Bound(BoundEndPoints()));
@@ -117,13 +124,13 @@ public sealed class SmtpListenerActor : UntypedActor, IWithTimers
         }
     }
 
-    private static async Task AcceptLoopAsync(Socket listener, IActorRef self)
+    private static async Task AcceptLoopAsync(Socket listener, int endpoint, IActorRef self)
     {
         while (true)
         {
             try
             {
-                self.Tell(new ListenerProtocol.Accepted(await listener.AcceptAsync().ConfigureAwait(false)));
+                self.Tell(new ListenerProtocol.Accepted(await listener.AcceptAsync().ConfigureAwait(false), endpoint));
             }
             catch (ObjectDisposedException)
             {
@@ -141,7 +148,7 @@ public sealed class SmtpListenerActor : UntypedActor, IWithTimers
         }
     }
 
-    private void OnAccepted(Socket socket)
+    private void OnAccepted(Socket socket, int endpoint)
     {
         if (_connections.Count >= _maxConnections)
         {
@@ -158,7 +165,7 @@ public sealed class SmtpListenerActor : UntypedActor, IWithTimers
             socket.Dispose(); // the client left before we got to it
             return;
         }
-        var connection = Context.ActorOf(_connectionProps);
+        var connection = Context.ActorOf(_connectionProps[endpoint]);
         Context.Watch(connection);
         _connections.Add(connection, transport);
         connection.Tell(new ConnectionProtocol.Start(transport));

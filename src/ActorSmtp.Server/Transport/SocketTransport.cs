@@ -1,9 +1,11 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Net.Security;
 using System.Net;
 using System.Net.Sockets;
 using Akka.Actor;
 using ActorSmtp.Server.Connection;
+using ActorSmtp.Sinks;
 
 namespace ActorSmtp.Server.Transport;
 
@@ -21,9 +23,14 @@ internal sealed class SocketTransport : IDisposable
 {
     private const int SegmentSize = 16 * 1024;
 
+    private static readonly StreamPipeReaderOptions ReaderOptions =
+        new(bufferSize: SegmentSize, minimumReadSize: 1024, leaveOpen: true, useZeroByteReads: true);
+
     private readonly Socket _socket;
-    private readonly Stream _stream;
-    private readonly PipeReader _reader;
+    private readonly NetworkStream _network;
+    private SslStream? _tls;
+    private Stream _stream;
+    private PipeReader _reader;
     private readonly ResumeSignal _resume = new();
     private readonly ReplyBuffer _replies = new();
     private long _deadline = long.MaxValue;
@@ -37,12 +44,11 @@ internal sealed class SocketTransport : IDisposable
         _socket.NoDelay = true;
         RemoteEndPoint = (IPEndPoint)socket.RemoteEndPoint!;
         LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
-        _stream = new NetworkStream(socket, ownsSocket: true);
+        _stream = _network = new NetworkStream(socket, ownsSocket: true);
         // Only the synchronous calls notice (async I/O is non-blocking anyway): Send must never block a
         // dispatcher thread on a client that stops reading; it says WouldBlock and we go async instead.
         _socket.Blocking = false;
-        _reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(
-            bufferSize: SegmentSize, minimumReadSize: 1024, leaveOpen: true, useZeroByteReads: true));
+        _reader = PipeReader.Create(_stream, ReaderOptions);
     }
 
     public IPEndPoint RemoteEndPoint { get; }
@@ -59,9 +65,17 @@ internal sealed class SocketTransport : IDisposable
     /// <summary>Queues a reply; it is written by the next <see cref="Resume"/> or <see cref="CloseAfterReplies"/>.</summary>
     public void Reply(ReadOnlySpan<byte> reply) => _replies.Append(reply);
 
-    /// <summary>Writes the greeting, then starts the read loop that feeds <paramref name="owner"/>.</summary>
-    public void Start(IActorRef owner)
+    /// <summary>
+    /// Writes the greeting, then starts the read loop that feeds <paramref name="owner"/>. With
+    /// <paramref name="implicitTls"/> the TLS handshake comes first (port 465 style).
+    /// </summary>
+    public void Start(IActorRef owner, TlsUpgrade? implicitTls = null)
     {
+        if (implicitTls is not null)
+        {
+            _ = StartSecureAsync(owner, implicitTls);
+            return;
+        }
         var flushed = FlushAsync();
         if (flushed.IsCompletedSuccessfully)
             _ = ReadLoopAsync(owner);
@@ -73,6 +87,21 @@ internal sealed class SocketTransport : IDisposable
     public void Resume(SequencePosition consumed, SequencePosition examined)
     {
         var advance = new ReadAdvance(consumed, examined, Stop: false);
+        var flushed = FlushAsync();
+        if (flushed.IsCompletedSuccessfully)
+            SignalLoop(advance);
+        else
+            _ = ResumeAfterFlushAsync(flushed, advance);
+    }
+
+    /// <summary>
+    /// Writes the queued 220, then switches the connection to TLS. Every byte already read is dropped
+    /// unexecuted: plaintext pipelined behind STARTTLS must never count as sent over TLS (CVE-2011-0411).
+    /// The owner then gets <see cref="ConnectionProtocol.TlsEstablished"/>, or the connection closes.
+    /// </summary>
+    public void StartTls(SequencePosition end, TlsUpgrade upgrade)
+    {
+        var advance = new ReadAdvance(end, end, Stop: false, upgrade);
         var flushed = FlushAsync();
         if (flushed.IsCompletedSuccessfully)
             SignalLoop(advance);
@@ -113,7 +142,9 @@ internal sealed class SocketTransport : IDisposable
         catch (ObjectDisposedException)
         {
         }
+        _tls?.Dispose();
         _stream.Dispose();
+        _network.Dispose();
         SignalLoop(ReadAdvance.Halt);
     }
 
@@ -141,6 +172,11 @@ internal sealed class SocketTransport : IDisposable
                 if (advance.Stop || result.IsCompleted)
                     break;
                 _reader.AdvanceTo(advance.Consumed, advance.Examined);
+                if (advance.Upgrade is { } upgrade)
+                {
+                    await _reader.CompleteAsync().ConfigureAwait(false); // drops whatever it still buffered
+                    owner.Tell(await HandshakeAsync(upgrade).ConfigureAwait(false));
+                }
             }
         }
         catch (Exception ex)
@@ -153,6 +189,47 @@ internal sealed class SocketTransport : IDisposable
             await _reader.CompleteAsync().ConfigureAwait(false);
             owner.Tell(new ConnectionProtocol.TransportClosed(reason));
         }
+    }
+
+    /// <summary>Runs the server side of the TLS handshake and moves reads and writes onto the TLS stream.</summary>
+    private async Task<ConnectionProtocol.TlsEstablished> HandshakeAsync(TlsUpgrade upgrade)
+    {
+        var tls = new SslStream(_network, leaveInnerStreamOpen: true);
+        using var timeout = new CancellationTokenSource(upgrade.HandshakeTimeout);
+        try
+        {
+            await tls.AuthenticateAsServerAsync(upgrade.Options, timeout.Token).ConfigureAwait(false);
+        }
+        catch
+        {
+            await tls.DisposeAsync().ConfigureAwait(false);
+            throw; // ends the read loop: a failed handshake closes the connection, never falls back to plaintext
+        }
+        _tls = tls;
+        _stream = tls;
+        _reader = PipeReader.Create(tls, ReaderOptions);
+        return new ConnectionProtocol.TlsEstablished(new TlsInfo(
+            tls.SslProtocol.ToString(), tls.NegotiatedCipherSuite.ToString(),
+            string.IsNullOrEmpty(tls.TargetHostName) ? null : tls.TargetHostName));
+    }
+
+    private async Task StartSecureAsync(IActorRef owner, TlsUpgrade upgrade)
+    {
+        ConnectionProtocol.TlsEstablished established;
+        try
+        {
+            established = await HandshakeAsync(upgrade).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            owner.Tell(new ConnectionProtocol.TransportClosed($"TLS handshake failed: {ex.Message}"));
+            return;
+        }
+        owner.Tell(established);
+        if (await Succeeded(FlushAsync()).ConfigureAwait(false))
+            await ReadLoopAsync(owner).ConfigureAwait(false);
+        else
+            owner.Tell(new ConnectionProtocol.TransportClosed("write failed"));
     }
 
     private ValueTask FlushAsync()
@@ -168,6 +245,9 @@ internal sealed class SocketTransport : IDisposable
         {
             // Replies are small and the send buffer is almost always free: one send(2) from this thread,
             // without the async machinery (nor its per-connection state, ~300 bytes kept while idle).
+            // Over TLS the stream has to encrypt, so it writes.
+            if (_tls is not null)
+                return AwaitWriteAsync(_tls.WriteAsync(pending));
             var sent = _socket.Send(pending.Span, SocketFlags.None, out var error);
             if (error == SocketError.Success && sent == pending.Length)
             {

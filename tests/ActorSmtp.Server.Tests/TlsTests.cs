@@ -1,0 +1,198 @@
+using System.Diagnostics;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using MimeKit;
+using Xunit;
+
+namespace ActorSmtp.Server.Tests;
+
+/// <summary>STARTTLS (RFC 3207) and implicit TLS over real sockets, with MailKit, openssl and raw transcripts.</summary>
+public sealed class TlsTests
+{
+    private const string StartTlsEndpoint = "actorsmtp.endpoints = [ { address = \"127.0.0.1\", port = 0, tls = starttls } ]";
+
+    private static MimeMessage Message()
+    {
+        var message = new MimeMessage();
+        message.From.Add(MailboxAddress.Parse("sender@example.test"));
+        message.To.Add(MailboxAddress.Parse("rcpt@example.test"));
+        message.Subject = "over TLS";
+        message.Body = new TextPart("plain") { Text = "secret" };
+        return message;
+    }
+
+    /// <summary>MailKit trusting exactly the server's self-signed certificate, nothing else.</summary>
+    private static SmtpClient TrustingClient(TestServer server)
+    {
+        using var expected = X509CertificateLoader.LoadPkcs12FromFile(server.CertificateFile, password: null);
+        var thumbprint = expected.Thumbprint;
+        return new SmtpClient
+        {
+            ServerCertificateValidationCallback = (_, certificate, _, _) =>
+                certificate is not null && new X509Certificate2(certificate).Thumbprint == thumbprint,
+        };
+    }
+
+    [Theory]
+    [InlineData("starttls", SecureSocketOptions.StartTls)]
+    [InlineData("implicit", SecureSocketOptions.SslOnConnect)]
+    public async Task MailKit_delivers_over_tls_and_the_envelope_records_it(string mode, SecureSocketOptions options)
+    {
+        await using var server = await TestServer.StartAsync(
+            $"actorsmtp.endpoints = [ {{ address = \"127.0.0.1\", port = 0, tls = {mode} }} ]");
+        using var client = TrustingClient(server);
+        await client.ConnectAsync("127.0.0.1", server.EndPoint.Port, options);
+        Assert.True(client.IsSecure);
+        await client.SendAsync(Message());
+        await client.DisconnectAsync(true);
+
+        var (id, _) = Assert.Single(server.StoredMessages());
+        var json = File.ReadAllText(Path.Combine(server.MailDirectory, id + ".json"));
+        Assert.Contains("\"protocol\": \"Tls1", json);
+        Assert.Contains("\"cipher-suite\": \"TLS_", json);
+    }
+
+    [Fact]
+    public async Task Plaintext_pipelined_behind_starttls_is_never_executed()
+    {
+        await using var server = await TestServer.StartAsync(StartTlsEndpoint);
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(server.EndPoint);
+        var plain = tcp.GetStream();
+        await ExpectLineAsync(plain, "220 ");
+        await WriteAsync(plain, "EHLO c\r\n");
+        Assert.Contains("250-STARTTLS", await ReadUntilAsync(plain, "250 ENHANCEDSTATUSCODES"));
+
+        await WriteAsync(plain, "STARTTLS\r\nNOOP\r\n"); // CVE-2011-0411: the NOOP rides in the same packet
+        await ExpectLineAsync(plain, "220 2.0.0 Ready to start TLS");
+        await using var tls = new SslStream(plain, leaveInnerStreamOpen: true, (_, _, _, _) => true);
+        await tls.AuthenticateAsClientAsync("localhost");
+
+        var early = new byte[64];
+        var read = tls.ReadAsync(early).AsTask();
+        Assert.False(await Task.WhenAny(read, Task.Delay(500)) == read, "the NOOP was answered");
+
+        await WriteAsync(tls, "EHLO c\r\n");
+        var ehlo = Encoding.ASCII.GetString(early, 0, await read) + await ReadUntilAsync(tls, "250 ENHANCEDSTATUSCODES");
+        Assert.StartsWith("250-", ehlo); // the first reply after TLS is the EHLO's, so nothing answered the NOOP
+        Assert.DoesNotContain("STARTTLS", ehlo); // RFC 3207 §4.2
+        await WriteAsync(tls, "STARTTLS\r\n");
+        await ExpectLineAsync(tls, "503 5.5.1");
+    }
+
+    [Fact]
+    public async Task A_failed_handshake_closes_and_never_falls_back_to_plaintext()
+    {
+        await using var server = await TestServer.StartAsync(StartTlsEndpoint);
+        await using var client = await RawSmtpClient.ConnectAsync(server.EndPoint);
+        await client.ExpectAsync("220");
+        await client.SendAsync("EHLO c\r\nSTARTTLS\r\n");
+        await client.ExpectAsync("250 ENHANCEDSTATUSCODES");
+        await client.ExpectAsync("220 2.0.0");
+        await client.SendAsync("EHLO still-plaintext\r\nMAIL FROM:<a@b.test>\r\n");
+        Assert.True(await client.IsClosedByServerAsync(TimeSpan.FromSeconds(15)));
+        Assert.DoesNotContain("250", client.Unread);
+    }
+
+    [Fact]
+    public async Task Require_tls_refuses_mail_before_starttls_with_530()
+    {
+        await using var server = await TestServer.StartAsync(
+            "actorsmtp.endpoints = [ { address = \"127.0.0.1\", port = 0, tls = starttls, require-tls = on } ]");
+        await using var client = await RawSmtpClient.ConnectAsync(server.EndPoint);
+        await client.ExpectAsync("220");
+        await client.SendAsync("EHLO c\r\nMAIL FROM:<a@b.test>\r\nSTARTTLS now\r\n");
+        await client.ExpectAsync("250 ENHANCEDSTATUSCODES");
+        await client.ExpectAsync("530 5.7.0");
+        await client.ExpectAsync("501 5.5.4");
+    }
+
+    [Fact]
+    public async Task Openssl_s_client_negotiates_starttls()
+    {
+        await using var server = await TestServer.StartAsync(StartTlsEndpoint);
+        var openssl = Process.Start(new ProcessStartInfo("openssl",
+            ["s_client", "-connect", $"127.0.0.1:{server.EndPoint.Port}", "-starttls", "smtp", "-brief", "-ign_eof", "-crlf"])
+        {
+            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
+        })!;
+        await openssl.StandardInput.WriteAsync("EHLO x\nQUIT\n");
+        openssl.StandardInput.Close();
+        var output = await openssl.StandardOutput.ReadToEndAsync() + await openssl.StandardError.ReadToEndAsync();
+        await openssl.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Matches("Protocol version: TLSv1\\.[23]", output);
+        Assert.Contains("221 2.0.0", output);
+    }
+
+    [Fact]
+    public async Task Swaks_delivers_with_starttls()
+    {
+        await using var server = await TestServer.StartAsync(StartTlsEndpoint);
+        var swaks = Process.Start(new ProcessStartInfo("swaks",
+            ["--server", $"127.0.0.1:{server.EndPoint.Port}", "--tls", "--from", "a@example.test", "--to", "b@example.test",
+             "--h-Subject", "swaks over tls", "--body", "hello"]) { RedirectStandardOutput = true })!;
+        var transcript = await swaks.StandardOutput.ReadToEndAsync();
+        await swaks.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(swaks.ExitCode == 0, transcript);
+        Assert.Contains("TLS started", transcript);
+        Assert.Contains("250 2.0.0 Ok: queued as", transcript);
+        Assert.Single(server.StoredMessages());
+    }
+
+    [Fact]
+    public async Task The_self_signed_certificate_is_kept_for_the_next_start()
+    {
+        string first;
+        string file;
+        await using (var server = await TestServer.StartAsync(StartTlsEndpoint))
+        {
+            file = server.CertificateFile;
+            first = X509CertificateLoader.LoadPkcs12FromFile(file, password: null).Thumbprint;
+            var copy = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N") + ".pfx");
+            File.Copy(file, copy);
+            file = copy;
+        }
+        try
+        {
+            await using var again = await TestServer.StartAsync(
+                StartTlsEndpoint + $"\nactorsmtp.tls.self-signed-file = \"{file}\"");
+            using var client = new SmtpClient { ServerCertificateValidationCallback = (_, c, _, _) => new X509Certificate2(c!).Thumbprint == first };
+            await client.ConnectAsync("127.0.0.1", again.EndPoint.Port, SecureSocketOptions.StartTls);
+            await client.DisconnectAsync(true);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    private static Task WriteAsync(Stream stream, string text) => stream.WriteAsync(Encoding.ASCII.GetBytes(text)).AsTask();
+
+    private static async Task ExpectLineAsync(Stream stream, string prefix)
+    {
+        var text = await ReadUntilAsync(stream, "\r\n");
+        Assert.StartsWith(prefix, text);
+    }
+
+    /// <summary>Reads byte by byte until <paramref name="marker"/> and the end of its line arrived.</summary>
+    private static async Task<string> ReadUntilAsync(Stream stream, string marker)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var text = new StringBuilder();
+        var one = new byte[1];
+        while (true)
+        {
+            if (await stream.ReadAsync(one, timeout.Token) == 0)
+                throw new IOException($"closed after: {text}");
+            text.Append((char)one[0]);
+            var s = text.ToString();
+            var at = s.IndexOf(marker, StringComparison.Ordinal);
+            if (at >= 0 && s.EndsWith("\r\n", StringComparison.Ordinal) && s.Length >= at + marker.Length)
+                return s;
+        }
+    }
+}
