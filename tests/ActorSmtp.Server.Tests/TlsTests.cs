@@ -170,6 +170,86 @@ public sealed class TlsTests
         }
     }
 
+    [Fact]
+    public async Task Sni_chooses_the_certificate_and_unknown_names_get_the_default()
+    {
+        var directory = Directory.CreateTempSubdirectory("actorsmtp-sni-").FullName;
+        try
+        {
+            var a = MakePem(directory, "a");
+            var b = MakePem(directory, "b");
+            await using var server = await TestServer.StartAsync(StartTlsEndpoint + $$"""
+
+                actorsmtp.tls.certificates = [
+                  { names = ["a.test"], certificate = "{{a.Certificate}}", key = "{{a.Key}}" }
+                  { names = ["*.b.test"], certificate = "{{b.Certificate}}", key = "{{b.Key}}" }
+                ]
+                """);
+            var fallback = X509CertificateLoader.LoadPkcs12FromFile(server.CertificateFile, password: null).Thumbprint;
+            Assert.Equal(a.Thumbprint, await ServedCertificateAsync(server, "a.test"));
+            Assert.Equal(b.Thumbprint, await ServedCertificateAsync(server, "mx.b.test"));
+            Assert.Equal(fallback, await ServedCertificateAsync(server, "other.test"));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_replaced_certificate_file_is_served_to_the_next_connection()
+    {
+        var directory = Directory.CreateTempSubdirectory("actorsmtp-reload-").FullName;
+        try
+        {
+            var first = MakePem(directory, "server");
+            await using var server = await TestServer.StartAsync(StartTlsEndpoint +
+                $"\nactorsmtp.tls {{ self-signed = off, certificate = \"{first.Certificate}\", key = \"{first.Key}\" }}");
+            Assert.Equal(first.Thumbprint, await ServedCertificateAsync(server, "localhost"));
+
+            var renewed = MakePem(directory, "server"); // same paths, new certificate: what a renewal does
+            File.SetLastWriteTimeUtc(renewed.Certificate, DateTime.UtcNow.AddMinutes(1));
+            Assert.NotEqual(first.Thumbprint, renewed.Thumbprint);
+            Assert.Equal(renewed.Thumbprint, await ServedCertificateAsync(server, "localhost"));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    /// <summary>A fresh certificate and key as PEM files named after <paramref name="name"/>.</summary>
+    private static (string Certificate, string Key, string Thumbprint) MakePem(string directory, string name)
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest($"CN={name}", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        var (certificateFile, keyFile) = (Path.Combine(directory, name + ".crt"), Path.Combine(directory, name + ".key"));
+        File.WriteAllText(certificateFile, certificate.ExportCertificatePem());
+        File.WriteAllText(keyFile, key.ExportPkcs8PrivateKeyPem());
+        return (certificateFile, keyFile, certificate.Thumbprint);
+    }
+
+    /// <summary>STARTTLS asking for <paramref name="serverName"/> by SNI; returns the thumbprint the server presented.</summary>
+    private static async Task<string> ServedCertificateAsync(TestServer server, string serverName)
+    {
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(server.EndPoint);
+        var plain = tcp.GetStream();
+        await ExpectLineAsync(plain, "220 ");
+        await WriteAsync(plain, "EHLO c\r\nSTARTTLS\r\n");
+        await ReadUntilAsync(plain, "250 ENHANCEDSTATUSCODES");
+        await ExpectLineAsync(plain, "220 2.0.0");
+        string? presented = null;
+        await using var tls = new SslStream(plain, leaveInnerStreamOpen: true, (_, certificate, _, _) =>
+        {
+            presented = new X509Certificate2(certificate!).Thumbprint;
+            return true;
+        });
+        await tls.AuthenticateAsClientAsync(serverName);
+        return presented!;
+    }
+
     private static Task WriteAsync(Stream stream, string text) => stream.WriteAsync(Encoding.ASCII.GetBytes(text)).AsTask();
 
     private static async Task ExpectLineAsync(Stream stream, string prefix)

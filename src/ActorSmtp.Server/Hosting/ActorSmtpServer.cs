@@ -33,7 +33,7 @@ public sealed class ActorSmtpServer
         system.Settings.InjectTopLevelFallback(ActorSmtpConfig.Reference);
         WarnIfOpen(system, settings);
         var sink = SinkSupervision.Start(system, settings);
-        var tls = settings.Endpoints.Any(e => e.Tls != EndpointTls.None) ? ServerCertificate.Options(settings.Tls, settings.Hostname) : null;
+        var tls = settings.Endpoints.Any(e => e.Tls != EndpointTls.None) ? new CertificateStore(settings.Tls, settings.Hostname) : null;
         var listener = system.ActorOf(Props.Create(() => new SmtpListenerActor(settings, sink, tls)), $"{name}-listener");
         var bound = await listener.Ask<ListenerProtocol.Bound>(ListenerProtocol.Bind.Instance, TimeSpan.FromSeconds(30))
             .ConfigureAwait(false);

@@ -1,11 +1,11 @@
 using System.Net;
-using System.Net.Security;
 using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Event;
 using ActorSmtp.Protocol.Replies;
 using ActorSmtp.Server.Configuration;
 using ActorSmtp.Server.Connection;
+using ActorSmtp.Server.Tls;
 using ActorSmtp.Server.Transport;
 
 namespace ActorSmtp.Server.Listener;
@@ -16,7 +16,7 @@ namespace ActorSmtp.Server.Listener;
 /// connection is closed), enforces <c>max-connections</c> with 421 4.7.0, and runs the one heartbeat
 /// that checks every connection's deadline each second, instead of a timer per connection.
 /// </summary>
-public sealed class SmtpListenerActor : UntypedActor, IWithTimers
+internal sealed class SmtpListenerActor : UntypedActor, IWithTimers
 {
     private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(1);
 
@@ -28,8 +28,8 @@ public sealed class SmtpListenerActor : UntypedActor, IWithTimers
     private readonly List<Socket> _listeners = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
-    /// <param name="tls">The TLS options when an endpoint uses TLS (see <see cref="EndpointTls"/>).</param>
-    public SmtpListenerActor(ActorSmtpSettings settings, IActorRef sink, SslServerAuthenticationOptions? tls = null)
+    /// <param name="tls">The certificates when an endpoint uses TLS (see <see cref="EndpointTls"/>).</param>
+    public SmtpListenerActor(ActorSmtpSettings settings, IActorRef sink, CertificateStore? tls = null)
     {
         _endpoints = settings.Endpoints;
         _maxConnections = settings.MaxConnections;

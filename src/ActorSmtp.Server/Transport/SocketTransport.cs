@@ -5,6 +5,7 @@ using System.Net;
 using System.Net.Sockets;
 using Akka.Actor;
 using ActorSmtp.Server.Connection;
+using ActorSmtp.Server.Tls;
 using ActorSmtp.Sinks;
 
 namespace ActorSmtp.Server.Transport;
@@ -198,7 +199,9 @@ internal sealed class SocketTransport : IDisposable
         using var timeout = new CancellationTokenSource(upgrade.HandshakeTimeout);
         try
         {
-            await tls.AuthenticateAsServerAsync(upgrade.Options, timeout.Token).ConfigureAwait(false);
+            await tls.AuthenticateAsServerAsync(
+                static (_, hello, state, _) => ValueTask.FromResult(((CertificateStore)state!).For(hello.ServerName)),
+                upgrade.Certificates, timeout.Token).ConfigureAwait(false);
         }
         catch
         {
