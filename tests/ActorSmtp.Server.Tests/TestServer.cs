@@ -42,8 +42,17 @@ internal sealed class TestServer : IAsyncDisposable
             """);
         var settings = ActorSmtpSettings.FromConfig(config);
         var system = ActorSystem.Create("test", config);
-        var server = await ActorSmtpServer.StartAsync(system, settings);
-        return new TestServer(system, server, directory);
+        try
+        {
+            return new TestServer(system, await ActorSmtpServer.StartAsync(system, settings), directory);
+        }
+        catch
+        {
+            await system.Terminate(); // a failed start must not leave a system or files behind either
+            if (Directory.Exists(directory))
+                Directory.Delete(directory, recursive: true);
+            throw;
+        }
     }
 
     /// <summary>Stored messages as (id, bytes of the .eml).</summary>
