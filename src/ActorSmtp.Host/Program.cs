@@ -12,4 +12,19 @@ var root = new RootCommand("ActorSmtp: an actor-based SMTP server that stores ev
     configOption,
 };
 root.SetAction((result, cancellation) => ServerCommand.RunAsync(result.GetValue(configOption), cancellation));
+
+var hashPassword = new Command("hash-password",
+    "Reads a password from standard input and prints its salted hash for actorsmtp.auth.users.");
+hashPassword.SetAction(_ =>
+{
+    var password = Console.In.ReadLine();
+    if (string.IsNullOrEmpty(password))
+    {
+        Console.Error.WriteLine("actorsmtp: no password on standard input");
+        return 2;
+    }
+    Console.WriteLine(ActorSmtp.Server.Auth.PasswordHash.Create(password));
+    return 0;
+});
+root.Subcommands.Add(hashPassword);
 return await root.Parse(args).InvokeAsync();

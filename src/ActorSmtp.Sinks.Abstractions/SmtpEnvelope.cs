@@ -15,6 +15,7 @@ namespace ActorSmtp.Sinks;
 /// <param name="SmtpUtf8">The client asked for SMTPUTF8 (RFC 6531): addresses and headers may be UTF-8.</param>
 /// <param name="EightBitMime">The client declared BODY=8BITMIME (RFC 6152).</param>
 /// <param name="Tls">The TLS session (STARTTLS or implicit TLS), or null for plain SMTP.</param>
+/// <param name="AuthenticatedAs">The identity the client proved with AUTH, or null.</param>
 public sealed record SmtpEnvelope(
     string MessageId,
     DateTimeOffset ReceivedAt,
@@ -25,4 +26,5 @@ public sealed record SmtpEnvelope(
     string HeloName,
     bool SmtpUtf8 = false,
     bool EightBitMime = false,
-    TlsInfo? Tls = null);
+    TlsInfo? Tls = null,
+    string? AuthenticatedAs = null);

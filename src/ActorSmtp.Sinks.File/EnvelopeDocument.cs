@@ -27,7 +27,8 @@ internal sealed record EnvelopeDocument(
     [property: JsonPropertyName("8bitmime")] bool EightBitMime,
     EnvelopeDocument.HeaderFields Headers,
     bool HeaderRecipientsDiffer,
-    TlsInfo? Tls)
+    TlsInfo? Tls,
+    string? AuthenticatedAs)
 {
     private static readonly JsonSerializerOptions Options = new()
     {
@@ -54,7 +55,8 @@ internal sealed record EnvelopeDocument(
         envelope.EightBitMime,
         new HeaderFields(headers.MessageId, headers.From, headers.To, headers.Cc, headers.Subject, headers.Date),
         headers.RecipientsDifferFrom(envelope.RcptTo),
-        envelope.Tls);
+        envelope.Tls,
+        envelope.AuthenticatedAs);
 
     /// <summary>An address and port; the address as text, so IPv4 and IPv6 read naturally.</summary>
     internal sealed record Endpoint(string Address, int Port)

@@ -117,7 +117,7 @@ public sealed class SmtpSessionTranscriptTests
         Assert.Equal(SessionAction.Continue, session.Execute("BAR"u8).Action);
         var last = session.Execute("BAZ"u8);
         Assert.Equal(SessionAction.Close, last.Action);
-        Assert.StartsWith("500 5.5.2", last.Reply.ToString());
+        Assert.StartsWith("500 5.5.2", last.Reply!.ToString());
         Assert.StartsWith("421 4.7.0", last.Farewell!.ToString());
         Assert.Equal(SessionState.Closed, session.State);
     }
@@ -134,8 +134,8 @@ public sealed class SmtpSessionTranscriptTests
     public void Framing_rejections_are_500_5_5_2_and_count_as_errors()
     {
         var session = new SmtpSession(Options());
-        Assert.StartsWith("500 5.5.2", session.Reject(LineStatus.TooLong).Reply.ToString());
-        Assert.StartsWith("500 5.5.2", session.Reject(LineStatus.BareLineFeed).Reply.ToString());
+        Assert.StartsWith("500 5.5.2", session.Reject(LineStatus.TooLong).Reply!.ToString());
+        Assert.StartsWith("500 5.5.2", session.Reject(LineStatus.BareLineFeed).Reply!.ToString());
         Assert.Equal(2, session.ErrorCount);
     }
 
@@ -152,7 +152,7 @@ public sealed class SmtpSessionTranscriptTests
         ];
         foreach (var command in commands)
         {
-            var reply = session.Execute(Encoding.UTF8.GetBytes(command)).Reply;
+            var reply = session.Execute(Encoding.UTF8.GetBytes(command)).Reply!;
             Assert.NotNull(reply.EnhancedCode);
             Assert.Equal((char)('0' + reply.Code / 100), reply.EnhancedCode![0]);
         }

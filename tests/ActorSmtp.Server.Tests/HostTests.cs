@@ -27,6 +27,9 @@ public sealed class HostTests : IDisposable
     [InlineData("actorsmtp.endpoints = [ { address = \"127.0.0.1\", port = 0, tls = sometimes } ]", "actorsmtp.endpoints[0].tls")]
     [InlineData("actorsmtp.endpoints = [ { address = \"127.0.0.1\", port = 0, require-tls = on } ]", "actorsmtp.endpoints[0].require-tls")]
     [InlineData("actorsmtp.tls.self-signed = off", "actorsmtp.tls")]
+    [InlineData("actorsmtp.endpoints = [ { address = \"127.0.0.1\", port = 0, auth = optional } ]", "actorsmtp.auth.users")]
+    [InlineData("actorsmtp.auth.users = [ { name = alice, password-hash = \"s3cret\" } ]", "actorsmtp.auth.users[0].password-hash")]
+    [InlineData("actorsmtp.endpoints = [ { address = \"127.0.0.1\", port = 0, auth = sometimes } ]", "actorsmtp.endpoints[0].auth")]
     [InlineData("actorsmtp.tls { self-signed = off, pfx = \"/nonexistent.pfx\" }", "actorsmtp.tls.pfx")]
     public async Task Invalid_setting_stops_start_up_with_exit_code_2_naming_the_key(string hocon, string key)
     {

@@ -45,6 +45,18 @@ public static class StandardReplies
     public static readonly SmtpReply TlsAlreadyActive = SmtpReply.Create(503, "5.5.1", "Error: TLS already active");
     public static readonly SmtpReply MustStartTls = SmtpReply.Create(530, "5.7.0", "Must issue a STARTTLS command first");
 
+    // AUTH (RFC 4954).
+    public static readonly SmtpReply AuthSucceeded = SmtpReply.Create(235, "2.7.0", "Authentication successful");
+    public static readonly SmtpReply AuthFailed = SmtpReply.Create(535, "5.7.8", "Error: authentication failed");
+    public static readonly SmtpReply AuthNeedsEncryption =
+        SmtpReply.Create(538, "5.7.11", "Encryption required for requested authentication mechanism");
+    public static readonly SmtpReply AuthRequired = SmtpReply.Create(530, "5.7.0", "Authentication required");
+    public static readonly SmtpReply AlreadyAuthenticated = SmtpReply.Create(503, "5.5.1", "Error: already authenticated");
+    public static readonly SmtpReply AuthInTransaction = SmtpReply.Create(503, "5.5.1", "Error: MAIL transaction in progress");
+    public static readonly SmtpReply UnknownAuthMechanism = SmtpReply.Create(504, "5.5.4", "Unrecognized authentication type");
+    public static readonly SmtpReply AuthAborted = SmtpReply.Create(501, "5.7.0", "Authentication aborted");
+    public static readonly SmtpReply AuthUndecodable = SmtpReply.Create(501, "5.5.2", "Cannot decode response");
+
     // Limits and policy.
     public static readonly SmtpReply MessageTooBig =
         SmtpReply.Create(552, "5.3.4", "Message size exceeds fixed maximum message size");

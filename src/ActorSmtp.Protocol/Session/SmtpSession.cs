@@ -29,6 +29,12 @@ public sealed class SmtpSession(SmtpSessionOptions options, bool secure = false)
     /// <summary>Errors since the last delivered message (Postfix smtpd_hard_error_limit semantics).</summary>
     public int ErrorCount { get; private set; }
 
+    /// <summary>The identity AUTH established, or null.</summary>
+    public string? AuthenticatedAs { get; private set; }
+
+    private SaslExchange? _sasl;
+    private int _authFailures;
+
     /// <summary>Runs one command line (without its CR LF).</summary>
     public SessionStep Execute(ReadOnlySpan<byte> line)
     {
@@ -36,6 +42,11 @@ public sealed class SmtpSession(SmtpSessionOptions options, bool secure = false)
             throw new InvalidOperationException($"No commands are read in state {State}.");
         if (line.Contains((byte)0))
             return Refuse(StandardReplies.NulInCommand);
+        if (_sasl is { } exchange)
+        {
+            _sasl = null;
+            return Sasl(exchange.Respond(line));
+        }
 
         var verb = VerbReader.Read(line, out var argument);
         var outOfSequence = SmtpStateTable.Check(verb, State);
@@ -77,7 +88,8 @@ public sealed class SmtpSession(SmtpSessionOptions options, bool secure = false)
         SmtpVerb.Vrfy => argument.IsEmpty ? Refuse(StandardReplies.VrfySyntax) : new SessionStep(StandardReplies.CannotVerify),
         SmtpVerb.Help => new SessionStep(StandardReplies.Help),
         SmtpVerb.StartTls => StartTls(argument),
-        SmtpVerb.Expn or SmtpVerb.Auth or SmtpVerb.Bdat => Refuse(StandardReplies.NotImplemented),
+        SmtpVerb.Auth => Auth(argument),
+        SmtpVerb.Expn or SmtpVerb.Bdat => Refuse(StandardReplies.NotImplemented),
         _ => Refuse(emptyLine ? StandardReplies.EmptyCommand : StandardReplies.UnknownCommand),
     };
 
@@ -106,6 +118,47 @@ public sealed class SmtpSession(SmtpSessionOptions options, bool secure = false)
         return new SessionStep(StandardReplies.ReadyToStartTls, SessionAction.StartTls);
     }
 
+    private SessionStep Auth(ReadOnlySpan<byte> argument)
+    {
+        if (Options.Auth == AuthMode.Off)
+            return Refuse(StandardReplies.NotImplemented);
+        // RFC 4954 §4: refuse plaintext passwords without even decoding them.
+        if (!IsSecure && !Options.AllowInsecureAuth)
+            return Refuse(StandardReplies.AuthNeedsEncryption);
+        if (AuthenticatedAs is not null)
+            return Refuse(StandardReplies.AlreadyAuthenticated);
+        if (State == SessionState.InTransaction)
+            return Refuse(StandardReplies.AuthInTransaction);
+        if (State == SessionState.Connected)
+            return Refuse(StandardReplies.NeedHelo);
+        return Sasl(SaslExchange.Start(argument));
+    }
+
+    private SessionStep Sasl(SaslStep step)
+    {
+        _sasl = step.Next;
+        if (step.Credentials is { } credentials)
+            return new SessionStep(null, SessionAction.Authenticate, Credentials: credentials);
+        return step.Next is null ? Refuse(step.Reply!) : new SessionStep(step.Reply);
+    }
+
+    /// <summary>
+    /// The verdict on credentials from an <see cref="SessionAction.Authenticate"/> step. After
+    /// <see cref="SmtpSessionOptions.MaxAuthFailures"/> failures the session ends with 421 4.7.0.
+    /// </summary>
+    public SessionStep AuthenticationCompleted(string? identity)
+    {
+        if (identity is not null)
+        {
+            AuthenticatedAs = identity;
+            return new SessionStep(StandardReplies.AuthSucceeded);
+        }
+        if (++_authFailures < Options.MaxAuthFailures)
+            return Refuse(StandardReplies.AuthFailed);
+        State = SessionState.Closed;
+        return new SessionStep(StandardReplies.AuthFailed, SessionAction.Close, Options.Replies.TooManyErrors);
+    }
+
     /// <summary>
     /// The handshake after STARTTLS succeeded. RFC 3207 §4.2: back to the state right after the greeting;
     /// everything learnt before (EHLO name, transaction) is forgotten.
@@ -113,6 +166,8 @@ public sealed class SmtpSession(SmtpSessionOptions options, bool secure = false)
     public void TlsEstablished()
     {
         IsSecure = true;
+        AuthenticatedAs = null;
+        _sasl = null;
         HeloName = null;
         IsExtended = false;
         Transaction = null;
@@ -123,6 +178,8 @@ public sealed class SmtpSession(SmtpSessionOptions options, bool secure = false)
     {
         if (Options.RequireTls && !IsSecure)
             return Refuse(StandardReplies.MustStartTls);
+        if (Options.Auth == AuthMode.Required && AuthenticatedAs is null)
+            return Refuse(StandardReplies.AuthRequired);
         var split = PathParser.Split(argument, "FROM:"u8, out var path, out var parameterText);
         if (split != PathParseStatus.Ok)
             return Refuse(split == PathParseStatus.BadAddress ? StandardReplies.BadSenderAddress : StandardReplies.MailSyntax);

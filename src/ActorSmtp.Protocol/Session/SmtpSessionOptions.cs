@@ -12,7 +12,10 @@ public sealed class SmtpSessionOptions
         int maxErrors = 20,
         IEnumerable<string>? acceptedDomains = null,
         bool offerStartTls = false,
-        bool requireTls = false)
+        bool requireTls = false,
+        AuthMode auth = AuthMode.Off,
+        bool allowInsecureAuth = false,
+        int maxAuthFailures = 3)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxMessageSize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxRecipients, 1);
@@ -24,13 +27,20 @@ public sealed class SmtpSessionOptions
         AcceptedDomains = new HashSet<string>(acceptedDomains ?? [], StringComparer.OrdinalIgnoreCase);
         OfferStartTls = offerStartTls;
         RequireTls = requireTls;
+        Auth = auth;
+        AllowInsecureAuth = allowInsecureAuth;
+        MaxAuthFailures = maxAuthFailures;
         Replies = new HostReplies(hostname);
         string[] keywords = [hostname, "PIPELINING", $"SIZE {maxMessageSize}", "8BITMIME", "SMTPUTF8"];
-        SecureEhloReply = SmtpReply.CreateMultiline(250, [.. keywords, "ENHANCEDSTATUSCODES"]);
-        // RFC 3207 §4.2: STARTTLS is offered only before TLS is active.
-        EhloReply = offerStartTls
-            ? SmtpReply.CreateMultiline(250, [.. keywords, "STARTTLS", "ENHANCEDSTATUSCODES"])
-            : SecureEhloReply;
+        string[] authKeyword = auth == AuthMode.Off ? [] : ["AUTH PLAIN LOGIN"];
+        SecureEhloReply = SmtpReply.CreateMultiline(250, [.. keywords, .. authKeyword, "ENHANCEDSTATUSCODES"]);
+        // RFC 3207 §4.2: STARTTLS is offered only before TLS is active. RFC 4954 §4: plaintext password
+        // mechanisms only over TLS, unless the operator explicitly allows them.
+        EhloReply = SmtpReply.CreateMultiline(250,
+        [
+            .. keywords, .. offerStartTls ? ["STARTTLS"] : Array.Empty<string>(),
+            .. allowInsecureAuth ? authKeyword : [], "ENHANCEDSTATUSCODES",
+        ]);
     }
 
     public string Hostname { get; }
@@ -46,6 +56,15 @@ public sealed class SmtpSessionOptions
 
     /// <summary>MAIL needs TLS first (530 5.7.0).</summary>
     public bool RequireTls { get; }
+
+    /// <summary>AUTH offered (PLAIN, LOGIN) and whether MAIL needs it.</summary>
+    public AuthMode Auth { get; }
+
+    /// <summary>AUTH before TLS is allowed (otherwise 538 5.7.11).</summary>
+    public bool AllowInsecureAuth { get; }
+
+    /// <summary>Failed AUTH attempts before 421 4.7.0 and close.</summary>
+    public int MaxAuthFailures { get; }
 
     public HostReplies Replies { get; }
 

@@ -23,6 +23,9 @@ public sealed record ActorSmtpSettings
     public required TimeSpan SinkTimeout { get; init; }
     public required SinkRestartSettings SinkRestart { get; init; }
 
+    /// <summary>Users and failure handling for endpoints with AUTH.</summary>
+    public required AuthSettings Auth { get; init; }
+
     /// <summary>Certificates for STARTTLS and implicit TLS endpoints.</summary>
     public required TlsSettings Tls { get; init; }
 
@@ -49,7 +52,10 @@ public sealed record ActorSmtpSettings
             throw new SettingsException(root.Key("sink"), $"no sink named '{sink}' under {root.Key("sinks")}");
 
         var tls = TlsSettings.From(root.Section("tls"));
+        var auth = AuthSettings.From(root.Section("auth"));
         var endpoints = ReadEndpoints(root);
+        if (endpoints.Any(e => e.Auth != AuthMode.Off) && auth.Users.Count == 0)
+            throw new SettingsException(root.Key("auth.users"), "an endpoint offers AUTH but no users are configured");
         if (endpoints.Any(e => e.Tls != EndpointTls.None) && !tls.HasCertificate)
             throw new SettingsException(root.Key("tls"),
                 "an endpoint uses TLS but no certificate is configured (certificate + key, pfx, or self-signed = on)");
@@ -57,6 +63,7 @@ public sealed record ActorSmtpSettings
         return new ActorSmtpSettings
         {
             Tls = tls,
+            Auth = auth,
             Hostname = ReadHostname(root),
             Endpoints = endpoints,
             AcceptedDomains = root.Strings("accepted-domains").Select(d => d.Trim().TrimEnd('.')).ToArray(),
@@ -79,7 +86,8 @@ public sealed record ActorSmtpSettings
     /// <summary>The protocol policy the sessions of <paramref name="endpoint"/> run under.</summary>
     public SmtpSessionOptions SessionOptions(EndpointSettings endpoint) =>
         new(Hostname, MaxMessageSize, MaxRecipients, MaxErrors, AcceptedDomains,
-            offerStartTls: endpoint.Tls == EndpointTls.StartTls, requireTls: endpoint.RequireTls);
+            offerStartTls: endpoint.Tls == EndpointTls.StartTls, requireTls: endpoint.RequireTls,
+            auth: endpoint.Auth, allowInsecureAuth: Auth.AllowInsecureAuth, maxAuthFailures: Auth.MaxFailures);
 
     private static string? ReadDispatcher(Config config, ConfigReader sink)
     {
@@ -124,9 +132,16 @@ public sealed record ActorSmtpSettings
             _ => throw new SettingsException(endpoint.Key("tls"), $"must be none, starttls or implicit, not '{tls}'"),
         };
         var requireTls = endpoint.Config.HasPath("require-tls") && endpoint.Config.GetBoolean("require-tls");
+        var auth = (endpoint.Config.HasPath("auth") ? endpoint.String("auth") : "off") switch
+        {
+            "off" or "False" or "false" => AuthMode.Off,
+            "optional" => AuthMode.Optional,
+            "required" => AuthMode.Required,
+            var other => throw new SettingsException(endpoint.Key("auth"), $"must be off, optional or required, not '{other}'"),
+        };
         if (requireTls && mode == EndpointTls.None)
             throw new SettingsException(endpoint.Key("require-tls"), "needs tls = starttls or implicit");
-        return new EndpointSettings(ip, endpoint.Int("port", min: 0, max: 65535), backlog, mode, requireTls);
+        return new EndpointSettings(ip, endpoint.Int("port", min: 0, max: 65535), backlog, mode, requireTls, auth);
     }
 }
 

@@ -15,7 +15,8 @@ public enum EndpointTls
 
 /// <summary>One listening address. Port 0 asks the OS for an ephemeral port.</summary>
 public sealed record EndpointSettings(
-    IPAddress Address, int Port, int Backlog = 1024, EndpointTls Tls = EndpointTls.None, bool RequireTls = false)
+    IPAddress Address, int Port, int Backlog = 1024, EndpointTls Tls = EndpointTls.None, bool RequireTls = false,
+    ActorSmtp.Protocol.Session.AuthMode Auth = ActorSmtp.Protocol.Session.AuthMode.Off)
 {
     public IPEndPoint EndPoint => new(Address, Port);
 

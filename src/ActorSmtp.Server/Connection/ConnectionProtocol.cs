@@ -28,6 +28,9 @@ internal static class ConnectionProtocol
         public static readonly DeadlineExpired Instance = new();
     }
 
+    /// <summary>The verdict on AUTH credentials: the identity, or null when they were wrong.</summary>
+    public sealed record AuthVerdict(string? Identity);
+
     /// <summary>The body stream has room again for the message with this id.</summary>
     public sealed record BodyWritable(string MessageId);
 }

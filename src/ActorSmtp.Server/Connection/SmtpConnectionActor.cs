@@ -34,6 +34,8 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
         BodyRoom,
         /// <summary>End of data reached; waiting for the sink's result.</summary>
         SinkResult,
+        /// <summary>AUTH credentials are being checked.</summary>
+        Authenticating,
     }
 
     private readonly SmtpSession _session = new(settings.Session, secure: settings.ImplicitTls);
@@ -69,6 +71,9 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
                 break;
             case ConnectionProtocol.DeadlineExpired:
                 OnDeadline();
+                break;
+            case ConnectionProtocol.AuthVerdict verdict:
+                OnAuthVerdict(verdict.Identity);
                 break;
             case ConnectionProtocol.TlsEstablished established:
                 OnTlsEstablished(established.Info);
@@ -133,11 +138,14 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
             return false;
 
         var step = status == LineStatus.Line ? Execute(line) : _session.Reject(status);
-        Reply(step.Reply);
+        if (step.Reply is not null)
+            Reply(step.Reply);
         if (step.Action == SessionAction.BeginData)
             BeginMessage();
         else if (step.Action == SessionAction.StartTls)
             _upgrading = true;
+        else if (step.Action == SessionAction.Authenticate)
+            Authenticate(step.Credentials!);
         else if (step.Action == SessionAction.Close)
         {
             if (step.Farewell is not null)
@@ -187,6 +195,38 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
         _message?.Fail(new IOException("The client closed the connection before the end of data."));
         _message = null;
         Close();
+    }
+
+    /// <summary>Checks credentials off the I/O thread (PBKDF2 is slow on purpose); a failure is answered late.</summary>
+    private void Authenticate(Credentials credentials)
+    {
+        _suspension = Suspension.Authenticating;
+        _transport.ClearDeadline();
+        var (users, delay) = (settings.Users!, settings.AuthFailureDelay);
+        Task.Run(async () =>
+        {
+            var identity = users.Verify(credentials);
+            if (identity is null)
+                await Task.Delay(delay); // RFC 4954 §4 advice: slow down password guessing
+            return identity;
+        }).PipeTo(Self, success: identity => new ConnectionProtocol.AuthVerdict(identity),
+            failure: _ => new ConnectionProtocol.AuthVerdict(null));
+    }
+
+    private void OnAuthVerdict(string? identity)
+    {
+        if (_suspension != Suspension.Authenticating)
+            return;
+        _suspension = Suspension.None;
+        var step = _session.AuthenticationCompleted(identity);
+        Reply(step.Reply!);
+        if (step.Action == SessionAction.Close)
+        {
+            Log.Warning("Closing {0}: too many failed AUTH attempts", _transport.RemoteEndPoint);
+            Reply(step.Farewell!);
+            _closing = true;
+        }
+        Process();
     }
 
     /// <summary>Mid-handshake, no SMTP reply can be written: a deadline then just ends the connection.</summary>

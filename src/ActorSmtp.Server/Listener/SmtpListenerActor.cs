@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Event;
 using ActorSmtp.Protocol.Replies;
+using ActorSmtp.Server.Auth;
 using ActorSmtp.Server.Configuration;
 using ActorSmtp.Server.Connection;
 using ActorSmtp.Server.Tls;
@@ -35,11 +36,13 @@ internal sealed class SmtpListenerActor : UntypedActor, IWithTimers
         _maxConnections = settings.MaxConnections;
         _replies = new HostReplies(settings.Hostname);
         var upgrade = tls is null ? null : new TlsUpgrade(tls, settings.Tls.HandshakeTimeout);
+        var users = new UserDirectory(settings.Auth.Users);
         _connectionProps = settings.Endpoints.Select(endpoint =>
         {
             var connection = new ConnectionSettings(
                 settings.SessionOptions(endpoint), settings.CommandTimeout, settings.DataTimeout, settings.SinkTimeout, sink,
-                endpoint.Tls == EndpointTls.None ? null : upgrade, endpoint.Tls == EndpointTls.Implicit);
+                endpoint.Tls == EndpointTls.None ? null : upgrade, endpoint.Tls == EndpointTls.Implicit,
+                users, settings.Auth.FailureDelay);
             return Props.CreateBy(new ConnectionActorProducer(connection))
                 .WithMailbox(ConnectionMailbox.ConfigPath)
                 .WithDispatcher(CallingThreadDispatcher.ConfigPath);
