@@ -29,6 +29,23 @@ public sealed class AuthTranscriptTests
     }
 
     [Fact]
+    public void Allow_insecure_auth_offers_and_accepts_auth_before_tls()
+    {
+        var session = new SmtpSession(new SmtpSessionOptions("mx.test", auth: AuthMode.Optional, allowInsecureAuth: true));
+        Assert.Contains("AUTH PLAIN LOGIN", session.Options.EhloReply.ToString());
+        session.Execute("EHLO c"u8);
+        Assert.Equal(SessionAction.Authenticate, session.Execute([.. "AUTH PLAIN "u8, .. B64("\0alice\0pw")]).Action);
+    }
+
+    [Fact]
+    public void With_require_tls_auth_before_starttls_gets_530()
+    {
+        var session = new SmtpSession(new SmtpSessionOptions("mx.test", offerStartTls: true, requireTls: true, auth: AuthMode.Optional));
+        session.Execute("EHLO c"u8);
+        Assert.StartsWith("530 5.7.0", Reply(session.Execute("AUTH PLAIN AGFsaWNlAHB3"u8)));
+    }
+
+    [Fact]
     public void Plain_with_an_initial_response_yields_the_credentials()
     {
         var step = Secure().Execute([.. "AUTH PLAIN "u8, .. B64("\0alice\0pw")]);

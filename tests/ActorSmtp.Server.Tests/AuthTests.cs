@@ -8,6 +8,15 @@ using Xunit;
 
 namespace ActorSmtp.Server.Tests;
 
+/// <summary>A custom authenticator: accepts a password that is the user name reversed, within a configured realm.</summary>
+public sealed class ReversedNameAuthenticator(Akka.Configuration.Config config) : ActorSmtp.Authentication.AuthenticatorActor
+{
+    protected override Task<string?> AuthenticateAsync(ActorSmtp.Authentication.AuthenticatorProtocol.Authenticate request) =>
+        Task.FromResult<string?>(new string(request.UserName.Reverse().ToArray()) == request.Password
+            ? $"{config.GetString("realm")}/{request.UserName}"
+            : null);
+}
+
 /// <summary>AUTH PLAIN/LOGIN end to end: only over TLS, hashed users, slow failures, lockout.</summary>
 public sealed class AuthTests
 {
@@ -78,6 +87,23 @@ public sealed class AuthTests
         await Assert.ThrowsAnyAsync<Exception>(() => client.AuthenticateAsync("mallory", "guess")); // second of max-failures = 2
         await Assert.ThrowsAnyAsync<Exception>(() => client.NoOpAsync()); // the server said 421 and closed
         Assert.False(client.IsConnected);
+    }
+
+    [Fact]
+    public async Task A_custom_authenticator_configured_by_type_name_decides()
+    {
+        await using var server = await TestServer.StartAsync($$"""
+            actorsmtp.endpoints = [ { address = "127.0.0.1", port = 0, tls = starttls, auth = required } ]
+            actorsmtp.auth { authenticator = "{{typeof(ReversedNameAuthenticator).AssemblyQualifiedName}}", realm = "test", failure-delay = 0s }
+            """);
+        using var client = await ConnectAsync(server);
+        await Assert.ThrowsAsync<AuthenticationException>(() => client.AuthenticateAsync("alice", "alice"));
+        await client.AuthenticateAsync("alice", "ecila");
+        await client.SendAsync(Message());
+        await client.DisconnectAsync(true);
+
+        var (id, _) = Assert.Single(server.StoredMessages());
+        Assert.Contains("\"authenticated-as\": \"test/alice\"", File.ReadAllText(Path.Combine(server.MailDirectory, id + ".json")));
     }
 
     [Fact]

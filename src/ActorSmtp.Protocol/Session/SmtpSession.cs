@@ -122,6 +122,8 @@ public sealed class SmtpSession(SmtpSessionOptions options, bool secure = false)
     {
         if (Options.Auth == AuthMode.Off)
             return Refuse(StandardReplies.NotImplemented);
+        if (Options.RequireTls && !IsSecure)
+            return Refuse(StandardReplies.MustStartTls);
         // RFC 4954 §4: refuse plaintext passwords without even decoding them.
         if (!IsSecure && !Options.AllowInsecureAuth)
             return Refuse(StandardReplies.AuthNeedsEncryption);

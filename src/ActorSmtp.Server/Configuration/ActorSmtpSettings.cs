@@ -54,7 +54,7 @@ public sealed record ActorSmtpSettings
         var tls = TlsSettings.From(root.Section("tls"));
         var auth = AuthSettings.From(root.Section("auth"));
         var endpoints = ReadEndpoints(root);
-        if (endpoints.Any(e => e.Auth != AuthMode.Off) && auth.Users.Count == 0)
+        if (endpoints.Any(e => e.Auth != AuthMode.Off) && auth.Users.Count == 0 && auth.Authenticator is null)
             throw new SettingsException(root.Key("auth.users"), "an endpoint offers AUTH but no users are configured");
         if (endpoints.Any(e => e.Tls != EndpointTls.None) && !tls.HasCertificate)
             throw new SettingsException(root.Key("tls"),

@@ -3,8 +3,11 @@ using ActorSmtp.Server.Auth;
 namespace ActorSmtp.Server.Configuration;
 
 /// <summary><c>actorsmtp.auth</c>: who may authenticate and how failures are handled (RFC 4954).</summary>
+/// <param name="Authenticator">A custom authenticator actor type, or null for the configured users.</param>
+/// <param name="Config">The <c>actorsmtp.auth</c> block, handed to a custom authenticator.</param>
 public sealed record AuthSettings(
-    IReadOnlyDictionary<string, string> Users, bool AllowInsecureAuth, int MaxFailures, TimeSpan FailureDelay)
+    IReadOnlyDictionary<string, string> Users, bool AllowInsecureAuth, int MaxFailures, TimeSpan FailureDelay,
+    Type? Authenticator, Akka.Configuration.Config Config)
 {
     internal static AuthSettings From(ConfigReader auth)
     {
@@ -21,7 +24,18 @@ public sealed record AuthSettings(
                 users[user.String("name")] = hash;
             }
         }
+        var typeName = auth.Config.HasPath("authenticator") ? auth.String("authenticator") : "";
         return new AuthSettings(users, auth.Config.GetBoolean("allow-insecure-auth", false),
-            auth.Int("max-failures", min: 1), auth.Duration("failure-delay", TimeSpan.Zero));
+            auth.Int("max-failures", min: 1), auth.Duration("failure-delay", TimeSpan.Zero),
+            typeName.Length == 0 ? null : ResolveAuthenticator(typeName, auth.Key("authenticator")), auth.Config);
+    }
+
+    private static Type ResolveAuthenticator(string typeName, string key)
+    {
+        var type = Type.GetType(typeName, throwOnError: false);
+        if (type is null || !typeof(ActorSmtp.Authentication.AuthenticatorActor).IsAssignableFrom(type)
+            || type.GetConstructor([typeof(Akka.Configuration.Config)]) is null)
+            throw new SettingsException(key, $"'{typeName}' must name an AuthenticatorActor with a public constructor taking Akka.Configuration.Config");
+        return type;
     }
 }

@@ -1,13 +1,12 @@
 using Akka.Actor;
 using ActorSmtp.Protocol.Session;
-using ActorSmtp.Server.Auth;
 using ActorSmtp.Server.Transport;
 
 namespace ActorSmtp.Server.Connection;
 
 /// <summary>Everything a connection needs, shared by all connections of an endpoint.</summary>
 /// <param name="Tls">The handshake to run: at STARTTLS, or first of all when <paramref name="ImplicitTls"/>.</param>
-/// <param name="Users">Who may AUTH; <paramref name="AuthFailureDelay"/> holds back every failure's reply.</param>
+/// <param name="Authenticator">Checks AUTH credentials; <paramref name="AuthFailureDelay"/> holds back every failure's reply.</param>
 internal sealed record ConnectionSettings(
     SmtpSessionOptions Session,
     TimeSpan CommandTimeout,
@@ -16,5 +15,5 @@ internal sealed record ConnectionSettings(
     IActorRef Sink,
     TlsUpgrade? Tls = null,
     bool ImplicitTls = false,
-    UserDirectory? Users = null,
+    IActorRef? Authenticator = null,
     TimeSpan AuthFailureDelay = default);

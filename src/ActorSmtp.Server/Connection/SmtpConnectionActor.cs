@@ -1,6 +1,7 @@
 using System.Buffers;
 using Akka.Actor;
 using Akka.Event;
+using ActorSmtp.Authentication;
 using ActorSmtp.Protocol.Commands;
 using ActorSmtp.Protocol.Data;
 using ActorSmtp.Protocol.Session;
@@ -197,20 +198,33 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
         Close();
     }
 
-    /// <summary>Checks credentials off the I/O thread (PBKDF2 is slow on purpose); a failure is answered late.</summary>
+    /// <summary>Asks the authenticator (which works off the I/O threads); a failure is answered late.</summary>
     private void Authenticate(Credentials credentials)
     {
         _suspension = Suspension.Authenticating;
         _transport.ClearDeadline();
-        var (users, delay) = (settings.Users!, settings.AuthFailureDelay);
-        Task.Run(async () =>
+        var request = new AuthenticatorProtocol.Authenticate(credentials.UserName, credentials.Password, _transport.RemoteEndPoint);
+        VerdictAsync(settings.Authenticator!, request, settings.AuthFailureDelay, settings.SinkTimeout)
+            .PipeTo(Self, success: identity => new ConnectionProtocol.AuthVerdict(identity),
+                failure: _ => new ConnectionProtocol.AuthVerdict(null));
+    }
+
+    private static async Task<string?> VerdictAsync(
+        IActorRef authenticator, AuthenticatorProtocol.Authenticate request, TimeSpan failureDelay, TimeSpan timeout)
+    {
+        string? identity = null;
+        try
         {
-            var identity = users.Verify(credentials);
-            if (identity is null)
-                await Task.Delay(delay); // RFC 4954 §4 advice: slow down password guessing
-            return identity;
-        }).PipeTo(Self, success: identity => new ConnectionProtocol.AuthVerdict(identity),
-            failure: _ => new ConnectionProtocol.AuthVerdict(null));
+            if (await authenticator.Ask<object>(request, timeout).ConfigureAwait(false) is AuthenticatorProtocol.Authenticated ok)
+                identity = ok.Identity;
+        }
+        catch (AskTimeoutException)
+        {
+            // No answer counts as a failure.
+        }
+        if (identity is null)
+            await Task.Delay(failureDelay).ConfigureAwait(false); // RFC 4954 §4 advice: slow down password guessing
+        return identity;
     }
 
     private void OnAuthVerdict(string? identity)

@@ -1,6 +1,8 @@
 using System.Net;
 using Akka.Actor;
 using Akka.Event;
+using ActorSmtp.Protocol.Session;
+using ActorSmtp.Server.Auth;
 using ActorSmtp.Server.Configuration;
 using ActorSmtp.Server.Listener;
 using ActorSmtp.Server.Sinks;
@@ -34,10 +36,20 @@ public sealed class ActorSmtpServer
         WarnIfOpen(system, settings);
         var sink = SinkSupervision.Start(system, settings);
         var tls = settings.Endpoints.Any(e => e.Tls != EndpointTls.None) ? new CertificateStore(settings.Tls, settings.Hostname) : null;
-        var listener = system.ActorOf(Props.Create(() => new SmtpListenerActor(settings, sink, tls)), $"{name}-listener");
+        var authenticator = settings.Endpoints.Any(e => e.Auth != AuthMode.Off) ? StartAuthenticator(system, settings.Auth, name) : null;
+        var listener = system.ActorOf(Props.Create(() => new SmtpListenerActor(settings, sink, tls, authenticator)), $"{name}-listener");
         var bound = await listener.Ask<ListenerProtocol.Bound>(ListenerProtocol.Bind.Instance, TimeSpan.FromSeconds(30))
             .ConfigureAwait(false);
         return new ActorSmtpServer(listener, sink, bound.EndPoints);
+    }
+
+    /// <summary>The configured custom authenticator, or the built-in one over <c>actorsmtp.auth.users</c>.</summary>
+    private static IActorRef StartAuthenticator(ActorSystem system, AuthSettings auth, string name)
+    {
+        var props = auth.Authenticator is { } type
+            ? Props.Create(type, auth.Config)
+            : Props.Create(() => new ConfiguredUsersAuthenticator(new UserDirectory(auth.Users)));
+        return system.ActorOf(props, $"{name}-authenticator");
     }
 
     private static void WarnIfOpen(ActorSystem system, ActorSmtpSettings settings)

@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Event;
 using ActorSmtp.Protocol.Replies;
-using ActorSmtp.Server.Auth;
 using ActorSmtp.Server.Configuration;
 using ActorSmtp.Server.Connection;
 using ActorSmtp.Server.Tls;
@@ -30,19 +29,19 @@ internal sealed class SmtpListenerActor : UntypedActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
     /// <param name="tls">The certificates when an endpoint uses TLS (see <see cref="EndpointTls"/>).</param>
-    public SmtpListenerActor(ActorSmtpSettings settings, IActorRef sink, CertificateStore? tls = null)
+    /// <param name="authenticator">The authenticator when an endpoint offers AUTH.</param>
+    public SmtpListenerActor(ActorSmtpSettings settings, IActorRef sink, CertificateStore? tls = null, IActorRef? authenticator = null)
     {
         _endpoints = settings.Endpoints;
         _maxConnections = settings.MaxConnections;
         _replies = new HostReplies(settings.Hostname);
         var upgrade = tls is null ? null : new TlsUpgrade(tls, settings.Tls.HandshakeTimeout);
-        var users = new UserDirectory(settings.Auth.Users);
         _connectionProps = settings.Endpoints.Select(endpoint =>
         {
             var connection = new ConnectionSettings(
                 settings.SessionOptions(endpoint), settings.CommandTimeout, settings.DataTimeout, settings.SinkTimeout, sink,
                 endpoint.Tls == EndpointTls.None ? null : upgrade, endpoint.Tls == EndpointTls.Implicit,
-                users, settings.Auth.FailureDelay);
+                authenticator, settings.Auth.FailureDelay);
             return Props.CreateBy(new ConnectionActorProducer(connection))
                 .WithMailbox(ConnectionMailbox.ConfigPath)
                 .WithDispatcher(CallingThreadDispatcher.ConfigPath);
