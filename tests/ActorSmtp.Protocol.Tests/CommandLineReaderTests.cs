@@ -76,6 +76,14 @@ public sealed class CommandLineReaderTests
     }
 
     [Fact]
+    public void Auth_lines_may_be_longer_as_rfc_4954_allows()
+    {
+        var auth = "AUTH PLAIN " + new string('A', 5000);
+        Assert.Equal([auth, "<TooLong>"], Frame(Encoding.ASCII.GetBytes(auth + "\r\n" + "AUTH PLAIN " + new string('A', 13000) + "\r\n"), 700, out _));
+        Assert.Equal(["<TooLong>"], Frame(Encoding.ASCII.GetBytes("NOOP " + new string('A', 5000) + "\r\n"), 700, out _));
+    }
+
+    [Fact]
     public void Every_split_point_gives_identical_lines()
     {
         var input = Encoding.ASCII.GetBytes("EHLO x\r\nNOOP\nMAIL FROM:<a@b>\r\n" + new string('z', 700) + "\r\nQUIT\r\n");

@@ -23,7 +23,13 @@ public sealed class CommandLineReader(int maxLineLength = CommandLineReader.Defa
 {
     public const int DefaultMaxLineLength = 512;
 
+    /// <summary>RFC 4954 §4: an AUTH command line, or a response in an AUTH exchange, may be 12 288 octets.</summary>
+    public const int AuthLineLength = 12288;
+
     private bool _discarding;
+
+    /// <summary>Set while an AUTH exchange waits for a response line, which may be as long as an AUTH line.</summary>
+    public bool InAuthExchange { get; set; }
 
     /// <summary>Whether the reader is in the middle of dropping an over-long line.</summary>
     public bool IsDiscarding => _discarding;
@@ -40,7 +46,7 @@ public sealed class CommandLineReader(int maxLineLength = CommandLineReader.Defa
             return NoLineEnd(ref reader);
 
         var withLf = reader.Sequence.Slice(start, reader.Position);
-        if (_discarding || withLf.Length > maxLineLength)
+        if (_discarding || (withLf.Length > maxLineLength && withLf.Length > LimitFor(withLf)))
         {
             _discarding = false;
             return LineStatus.TooLong;
@@ -60,12 +66,22 @@ public sealed class CommandLineReader(int maxLineLength = CommandLineReader.Defa
     {
         // Without an LF in sight, anything at or past the limit can never become a valid line:
         // drop it now instead of buffering it, and remember to drop the rest up to the LF.
-        if (_discarding || reader.Remaining >= maxLineLength)
+        if (_discarding || (reader.Remaining >= maxLineLength && reader.Remaining >= LimitFor(reader.UnreadSequence)))
         {
             _discarding = true;
             reader.AdvanceToEnd();
         }
         return LineStatus.NeedMore;
+    }
+
+    /// <summary>The limit for a line that already passed the ordinary one: only AUTH lines get more.</summary>
+    private int LimitFor(in ReadOnlySequence<byte> line)
+    {
+        if (InAuthExchange)
+            return AuthLineLength;
+        Span<byte> verb = stackalloc byte[5];
+        line.Slice(0, verb.Length).CopyTo(verb);
+        return System.Text.Ascii.EqualsIgnoreCase(verb, "AUTH "u8) ? AuthLineLength : maxLineLength;
     }
 
     private static bool EndsWithCarriageReturn(in ReadOnlySequence<byte> lineWithLf)

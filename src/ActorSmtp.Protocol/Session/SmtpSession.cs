@@ -29,6 +29,9 @@ public sealed class SmtpSession(SmtpSessionOptions options, bool secure = false)
     /// <summary>Errors since the last delivered message (Postfix smtpd_hard_error_limit semantics).</summary>
     public int ErrorCount { get; private set; }
 
+    /// <summary>An AUTH exchange waits for the client's next response line (after a 334).</summary>
+    public bool InAuthExchange => _sasl is not null;
+
     /// <summary>The identity AUTH established, or null.</summary>
     public string? AuthenticatedAs { get; private set; }
 

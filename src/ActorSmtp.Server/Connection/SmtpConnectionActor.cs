@@ -139,6 +139,7 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
             return false;
 
         var step = status == LineStatus.Line ? Execute(line) : _session.Reject(status);
+        _lines.InAuthExchange = _session.InAuthExchange;
         if (step.Reply is not null)
             Reply(step.Reply);
         if (step.Action == SessionAction.BeginData)
