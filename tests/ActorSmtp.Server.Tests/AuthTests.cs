@@ -35,16 +35,6 @@ public sealed class AuthTests
         return client;
     }
 
-    private static MimeMessage Message()
-    {
-        var message = new MimeMessage();
-        message.From.Add(MailboxAddress.Parse("alice@example.test"));
-        message.To.Add(MailboxAddress.Parse("rcpt@example.test"));
-        message.Subject = "authenticated";
-        message.Body = new TextPart("plain") { Text = "hi" };
-        return message;
-    }
-
     [Theory]
     [InlineData("PLAIN")]
     [InlineData("LOGIN")]
@@ -55,7 +45,7 @@ public sealed class AuthTests
         Assert.Contains(mechanism, client.AuthenticationMechanisms);
         client.AuthenticationMechanisms.RemoveWhere(m => m != mechanism);
         await client.AuthenticateAsync("alice", "s3cret");
-        await client.SendAsync(Message());
+        await client.SendAsync(TestMessages.Create("authenticated", "hi", from: "alice@example.test"));
         await client.DisconnectAsync(true);
 
         var (id, _) = Assert.Single(server.StoredMessages());
@@ -99,7 +89,7 @@ public sealed class AuthTests
         using var client = await ConnectAsync(server);
         await Assert.ThrowsAsync<AuthenticationException>(() => client.AuthenticateAsync("alice", "alice"));
         await client.AuthenticateAsync("alice", "ecila");
-        await client.SendAsync(Message());
+        await client.SendAsync(TestMessages.Create("authenticated", "hi", from: "alice@example.test"));
         await client.DisconnectAsync(true);
 
         var (id, _) = Assert.Single(server.StoredMessages());

@@ -8,16 +8,6 @@ namespace ActorSmtp.Server.Tests;
 /// <summary>End to end over real sockets with MailKit, the client applications use, into the durable file sink.</summary>
 public sealed class MailKitEndToEndTests
 {
-    private static MimeMessage Message(string subject, string body, string to = "rcpt@example.test")
-    {
-        var message = new MimeMessage();
-        message.From.Add(MailboxAddress.Parse("sender@example.test"));
-        message.To.Add(MailboxAddress.Parse(to));
-        message.Subject = subject;
-        message.Body = new TextPart("plain") { Text = body };
-        return message;
-    }
-
     private static byte[] WireBytes(MimeMessage message)
     {
         using var stream = new MemoryStream();
@@ -36,7 +26,7 @@ public sealed class MailKitEndToEndTests
     public async Task One_message_is_stored_byte_exact_with_its_envelope()
     {
         await using var server = await TestServer.StartAsync();
-        var message = Message("Hello", "First line\r\n.leading dot\r\nlast");
+        var message = TestMessages.Create("Hello", "First line\r\n.leading dot\r\nlast");
         using (var client = await ConnectAsync(server))
         {
             var response = await client.SendAsync(message);
@@ -62,7 +52,7 @@ public sealed class MailKitEndToEndTests
             using var client = await ConnectAsync(server);
             for (var m = 0; m < 20; m++)
             {
-                var message = Message($"c{c} m{m}", $"client {c} message {m}\r\n" + new string('x', 100 * m));
+                var message = TestMessages.Create($"c{c} m{m}", $"client {c} message {m}\r\n" + new string('x', 100 * m));
                 var response = await client.SendAsync(message);
                 sent[response.Split(' ')[^1]] = WireBytes(message);
             }
@@ -84,7 +74,7 @@ public sealed class MailKitEndToEndTests
         var line = new string('a', 76);
         while (body.Length < 10 * 1024 * 1024)
             body.Append(line).Append("\r\n").Append('.').Append(line).Append("\r\n"); // dot-stuffed on the wire
-        var message = Message("big", body.ToString());
+        var message = TestMessages.Create("big", body.ToString());
         using var client = await ConnectAsync(server);
         await client.SendAsync(message);
         await client.DisconnectAsync(true);
@@ -99,7 +89,7 @@ public sealed class MailKitEndToEndTests
     {
         await using var server = await TestServer.StartAsync();
         using var client = await ConnectAsync(server);
-        var message = Message("Grüße", "hej", to: "用户@例子.广告");
+        var message = TestMessages.Create("Grüße", "hej", to: "用户@例子.广告");
         message.From.Clear();
         message.From.Add(new MailboxAddress("Jörg", "jörg@example.test"));
         await client.SendAsync(message);
@@ -116,10 +106,10 @@ public sealed class MailKitEndToEndTests
     {
         await using var server = await TestServer.StartAsync("actorsmtp.limits.max-message-size = 64KiB");
         using var client = await ConnectAsync(server);
-        var error = await Assert.ThrowsAsync<SmtpCommandException>(() => client.SendAsync(Message("big", new string('z', 200_000))));
+        var error = await Assert.ThrowsAsync<SmtpCommandException>(() => client.SendAsync(TestMessages.Create("big", new string('z', 200_000))));
         Assert.Equal(SmtpStatusCode.ExceededStorageAllocation, error.StatusCode);
         Assert.Empty(server.AllFiles());
-        await client.SendAsync(Message("small", "fits")); // the session goes on
+        await client.SendAsync(TestMessages.Create("small", "fits")); // the session goes on
         Assert.Single(server.StoredMessages());
     }
 

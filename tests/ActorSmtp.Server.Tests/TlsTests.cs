@@ -15,16 +15,6 @@ public sealed class TlsTests
 {
     private const string StartTlsEndpoint = "actorsmtp.endpoints = [ { address = \"127.0.0.1\", port = 0, tls = starttls } ]";
 
-    private static MimeMessage Message()
-    {
-        var message = new MimeMessage();
-        message.From.Add(MailboxAddress.Parse("sender@example.test"));
-        message.To.Add(MailboxAddress.Parse("rcpt@example.test"));
-        message.Subject = "over TLS";
-        message.Body = new TextPart("plain") { Text = "secret" };
-        return message;
-    }
-
     /// <summary>MailKit trusting exactly the server's self-signed certificate, nothing else.</summary>
     private static SmtpClient TrustingClient(TestServer server)
     {
@@ -47,7 +37,7 @@ public sealed class TlsTests
         using var client = TrustingClient(server);
         await client.ConnectAsync("127.0.0.1", server.EndPoint.Port, options);
         Assert.True(client.IsSecure);
-        await client.SendAsync(Message());
+        await client.SendAsync(TestMessages.Create("over TLS", "secret"));
         await client.DisconnectAsync(true);
 
         var (id, _) = Assert.Single(server.StoredMessages());
