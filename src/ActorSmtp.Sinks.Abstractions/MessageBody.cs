@@ -59,6 +59,15 @@ public sealed class MessageBody
         return Read(cancellationToken);
     }
 
+    /// <summary>
+    /// Reads this body once for <paramref name="count"/> readers (see <see cref="ForkedBody"/>). Counts as the one read.
+    /// </summary>
+    public ForkedBody Fork(int count)
+    {
+        Take();
+        return new ForkedBody(_head, _rest, count);
+    }
+
     private async IAsyncEnumerable<ReadOnlyMemory<byte>> Read([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         foreach (var chunk in _head)

@@ -12,7 +12,8 @@ namespace ActorSmtp.Sinks;
 /// <see cref="StoreAsync"/> becomes a <see cref="SinkProtocol.TemporaryFailure"/> (451): a failed store
 /// must never look like a stored one. In-flight stores are cancelled when the actor stops or restarts.
 /// A sink that throws from its own receive crashes and is restarted with backoff by its supervisor;
-/// the request that crashed it still gets a temporary failure.
+/// the request that crashed it still gets a temporary failure. When the request carries a
+/// <see cref="SinkProtocol.Store.Timeout"/>, the token is cancelled at that deadline: stop, discard, store nothing.
 /// Subclasses need a public constructor taking their HOCON block (<c>Akka.Configuration.Config</c>)
 /// to be configurable by <c>type = "Namespace.Class, Assembly"</c>.
 /// </remarks>
@@ -42,19 +43,45 @@ public abstract class MessageSinkActor : UntypedActor
             return;
         }
         var replyTo = Sender;
+        var deadline = store.Timeout is { } timeout ? Deadline(timeout) : null;
         try
         {
-            var storing = StoreAsync(store, _stopping.Token);
+            var storing = StoreAsync(store, deadline?.Token ?? _stopping.Token);
             if (storing.IsCompletedSuccessfully)
+            {
+                deadline?.Dispose();
                 replyTo.Tell(storing.Result, Self); // small bodies often finish at once: skip the continuation
+            }
             else
-                storing.PipeTo(replyTo, Self, failure: ex => new SinkProtocol.TemporaryFailure(store.MessageId, Describe(ex)));
+                ReplyWhenDone(storing, store.MessageId, replyTo, deadline);
         }
         catch (Exception ex)
         {
+            deadline?.Dispose();
             replyTo.Tell(new SinkProtocol.TemporaryFailure(store.MessageId, Describe(ex)), Self);
             throw;
         }
+    }
+
+    private CancellationTokenSource Deadline(TimeSpan timeout)
+    {
+        var deadline = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        deadline.CancelAfter(timeout);
+        return deadline;
+    }
+
+    private void ReplyWhenDone(Task<SinkProtocol.Result> storing, string messageId, IActorRef replyTo, CancellationTokenSource? deadline)
+    {
+        var self = Self;
+        storing.ContinueWith(done =>
+        {
+            // A store that outlived its deadline is a failure even if it claims success: the client has had its 451.
+            var result = done.IsCompletedSuccessfully && deadline?.IsCancellationRequested != true
+                ? done.Result
+                : new SinkProtocol.TemporaryFailure(messageId, done.Exception is { } ex ? Describe(ex) : "timed out");
+            deadline?.Dispose();
+            replyTo.Tell(result, self);
+        }, TaskContinuationOptions.ExecuteSynchronously);
     }
 
     protected override void PostStop()

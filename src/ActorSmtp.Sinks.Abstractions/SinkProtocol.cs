@@ -20,6 +20,13 @@ public static class SinkProtocol
     public sealed record Store(SmtpEnvelope Envelope, SniffedHeaders Headers, MessageBody Body)
     {
         public string MessageId => Envelope.MessageId;
+
+        /// <summary>
+        /// How long the sink has, from receiving this request, to answer it; the sink's configured <c>timeout</c>.
+        /// After it the client has been told 451 already, so the sink must give up and store nothing:
+        /// <see cref="MessageSinkActor"/> cancels the token it passes to <c>StoreAsync</c> then.
+        /// </summary>
+        public TimeSpan? Timeout { get; init; }
     }
 
     /// <summary>The outcome of one <see cref="Store"/>, tied to it by <see cref="MessageId"/>.</summary>
@@ -39,14 +46,4 @@ public static class SinkProtocol
 
     /// <summary>Refused for good: the client gets <paramref name="Code"/> (5xx) with the enhanced code and text.</summary>
     public sealed record PermanentFailure(string MessageId, int Code, string EnhancedCode, string Text) : Result(MessageId);
-
-    /// <summary>The reply while a sink is down and backing off; it carries no id because the sink never saw the request.</summary>
-    public sealed record Unavailable
-    {
-        public static readonly Unavailable Instance = new();
-
-        private Unavailable()
-        {
-        }
-    }
 }

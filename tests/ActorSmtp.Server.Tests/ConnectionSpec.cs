@@ -102,13 +102,14 @@ public sealed class ConnectionSpec() : TestKit("akka.loglevel = WARNING")
     }
 
     [Fact]
-    public async Task Unavailable_sink_gives_451_at_once()
+    public async Task A_temporary_failure_gives_451_4_3_0_without_leaking_its_reason()
     {
         var (client, _, sink) = await ConnectAsync();
         await client.SendAsync("x\r\n.\r\n");
-        await sink.ExpectMsgAsync<SinkProtocol.Store>();
-        sink.Reply(SinkProtocol.Unavailable.Instance);
-        await client.ExpectAsync("451 4.3.0");
+        var store = await sink.ExpectMsgAsync<SinkProtocol.Store>();
+        sink.Reply(new SinkProtocol.TemporaryFailure(store.MessageId, "disk /dev/sda1 on fire"));
+        var reply = await client.ExpectAsync("451 4.3.0");
+        Assert.DoesNotContain("sda1", reply);
         await client.DisposeAsync();
     }
 

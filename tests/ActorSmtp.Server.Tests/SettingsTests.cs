@@ -25,8 +25,14 @@ public sealed class SettingsTests
         Assert.Equal(TimeSpan.FromMinutes(10), settings.DataTimeout);
         Assert.Equal(20, settings.MaxErrors);
         Assert.Equal("file", settings.Sink);
-        Assert.Equal("mail", settings.SinkConfig.GetString("directory"));
-        Assert.Equal("ActorSmtp.Sinks.File.FileSink", settings.SinkType.FullName);
+        var file = settings.Sinks["file"];
+        Assert.Equal("mail", file.Config.GetString("directory"));
+        Assert.Equal("ActorSmtp.Sinks.File.FileSink", file.ActorType!.FullName);
+        Assert.Equal(TimeSpan.FromSeconds(30), file.Timeout);
+        Assert.Equal(new CircuitBreakerSettings(5, TimeSpan.FromSeconds(10)), file.CircuitBreaker);
+        Assert.Null(file.Fallback);
+        Assert.Single(settings.Sinks); // only the sinks in use are started
+        Assert.Empty(settings.Routes);
     }
 
     [Theory]
@@ -35,7 +41,7 @@ public sealed class SettingsTests
     public void Bare_null_and_reject_name_the_built_in_sinks(string sink, Type expected)
     {
         var settings = ActorSmtpSettings.FromConfig(ActorSmtpConfig.FromString($"actorsmtp.sink = {sink}"));
-        Assert.Equal(expected, settings.SinkType);
+        Assert.Equal(expected, settings.Sinks[sink].ActorType);
     }
 
     [Fact]
@@ -45,7 +51,7 @@ public sealed class SettingsTests
             ActorSmtpConfig.FromString("actorsmtp.sinks.file.dispatcher = no.such.dispatcher")));
         Assert.Equal("actorsmtp.sinks.file.dispatcher", error.Key);
         Assert.Equal(CallingThreadDispatcher.ConfigPath,
-            ActorSmtpSettings.FromConfig(ActorSmtpConfig.FromString("actorsmtp.sink = null")).SinkDispatcher);
+            ActorSmtpSettings.FromConfig(ActorSmtpConfig.FromString("actorsmtp.sink = null")).Sinks["null"].Props!.Dispatcher);
     }
 
     [Fact]

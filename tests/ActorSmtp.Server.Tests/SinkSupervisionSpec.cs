@@ -1,9 +1,9 @@
 using Akka.Actor;
 using Akka.Configuration;
-using Akka.Pattern;
 using Akka.TestKit.Xunit2;
 using ActorSmtp.Server.Configuration;
 using ActorSmtp.Server.Hosting;
+using ActorSmtp.Server.Sinks;
 using ActorSmtp.Sinks;
 using Xunit;
 
@@ -59,9 +59,9 @@ public sealed class SinkSupervisionSpec() : TestKit("akka.loglevel = ERROR")
         // A store that races the crash may be lost with the dying sink's mailbox; the sink timeout answers
         // that one (451 too). Here we check the steady state: the supervisor knows the sink is down.
         await AwaitConditionAsync(async () =>
-            (await server.Sink.Ask<BackoffSupervisor.CurrentChild>(BackoffSupervisor.GetCurrentChild.Instance)).Ref is null or Nobody);
+            !(await server.Sink.Ask<SinkSupervisorProtocol.Health>(SinkSupervisorProtocol.GetHealth.Instance, TimeSpan.FromSeconds(3))).Running);
         var whileDown = await SendAsync(client, "ordinary");
-        Assert.StartsWith("451 4.3.0", whileDown); // answered at once by the backoff supervisor, not after a timeout
+        Assert.StartsWith("451 4.3.0", whileDown); // answered at once by the sink's supervisor, not after a timeout
 
         await AwaitConditionAsync(() => Task.FromResult(CrashingSink.Instances > before), TimeSpan.FromSeconds(10));
         await AwaitAssertAsync(async () => Assert.StartsWith("250 2.0.0", await SendAsync(client, "ordinary")),

@@ -29,27 +29,26 @@ public sealed record ActorSmtpSettings
     /// <summary>Certificates for STARTTLS and implicit TLS endpoints.</summary>
     public required TlsSettings Tls { get; init; }
 
-    /// <summary>The name of the active sink (an entry under <c>actorsmtp.sinks</c>).</summary>
+    /// <summary>The sink for recipients no route matches (an entry under <c>actorsmtp.sinks</c>).</summary>
     public required string Sink { get; init; }
 
-    /// <summary>The active sink's HOCON block.</summary>
-    public required Config SinkConfig { get; init; }
+    /// <summary>Every sink the server runs: the default, the routes' sinks, their fallbacks and fan-out members.</summary>
+    public required IReadOnlyDictionary<string, SinkSettings> Sinks { get; init; }
 
-    /// <summary>The active sink's actor class, resolved from its <c>type</c>.</summary>
-    public required Type SinkType { get; init; }
+    /// <summary>Recipients matching a route go to its sink; the first match wins.</summary>
+    public required IReadOnlyList<SinkRoute> Routes { get; init; }
 
-    /// <summary>The dispatcher the sink runs on (its optional <c>dispatcher</c> key), or null for Akka's default.</summary>
-    public string? SinkDispatcher { get; init; }
+    /// <summary>How long a connection waits for the sinks' answer at most: the longest timeout chain, plus a margin.</summary>
+    public required TimeSpan SinkResponseDeadline { get; init; }
 
     /// <summary>Reads and validates the <c>actorsmtp</c> section; throws <see cref="SettingsException"/> naming the bad key.</summary>
-    public static ActorSmtpSettings FromConfig(Config config)
+    /// <param name="catalog">Sink types registered in code, besides the built-in ones and type names.</param>
+    public static ActorSmtpSettings FromConfig(Config config, SinkCatalog? catalog = null)
     {
         var root = new ConfigReader(config.GetConfig(Root) ?? Config.Empty, Root);
         var limits = root.Section("limits");
-        var sink = root.Name("sink");
-        var sinks = root.Config.GetConfig("sinks");
-        if (sinks is null || !sinks.HasPath(sink))
-            throw new SettingsException(root.Key("sink"), $"no sink named '{sink}' under {root.Key("sinks")}");
+        var sinks = new SinkConfiguration(config, root, catalog ?? new SinkCatalog());
+        sinks.Read();
 
         var tls = TlsSettings.From(root.Section("tls"));
         var auth = AuthSettings.From(root.Section("auth"));
@@ -75,11 +74,10 @@ public sealed record ActorSmtpSettings
             MaxErrors = limits.Int("max-errors", min: 1),
             SinkTimeout = root.Duration("sink-timeout", TimeSpan.FromMilliseconds(100)),
             SinkRestart = SinkRestartSettings.From(root.Section("sink-restart")),
-            Sink = sink,
-            SinkConfig = sinks.GetConfig(sink),
-            SinkType = SinkTypes.Resolve(
-                new ConfigReader(sinks.GetConfig(sink), root.Key($"sinks.{sink}")).Name("type"), root.Key($"sinks.{sink}.type")),
-            SinkDispatcher = ReadDispatcher(config, new ConfigReader(sinks.GetConfig(sink), root.Key($"sinks.{sink}"))),
+            Sink = root.Name("sink"),
+            Sinks = sinks.Sinks,
+            Routes = sinks.Routes,
+            SinkResponseDeadline = sinks.ResponseDeadline() + TimeSpan.FromSeconds(1),
         };
     }
 
@@ -88,15 +86,6 @@ public sealed record ActorSmtpSettings
         new(Hostname, MaxMessageSize, MaxRecipients, MaxErrors, AcceptedDomains,
             offerStartTls: endpoint.Tls == EndpointTls.StartTls, requireTls: endpoint.RequireTls,
             auth: endpoint.Auth, allowInsecureAuth: Auth.AllowInsecureAuth, maxAuthFailures: Auth.MaxFailures);
-
-    private static string? ReadDispatcher(Config config, ConfigReader sink)
-    {
-        if (!sink.Config.HasPath("dispatcher"))
-            return null;
-        var dispatcher = sink.String("dispatcher");
-        return config.HasPath(dispatcher) ? dispatcher
-            : throw new SettingsException(sink.Key("dispatcher"), $"no dispatcher is configured at '{dispatcher}'");
-    }
 
     private static string ReadHostname(ConfigReader root)
     {

@@ -130,20 +130,6 @@ internal sealed partial class SmtpConnectionActor
         ResumeIfWaitingForRoom();
     }
 
-    private void OnSinkUnavailable()
-    {
-        if (_message is not { StoreSent: true })
-            return;
-        var failure = new SinkProtocol.TemporaryFailure(_message.Id, "sink unavailable");
-        if (_suspension == Suspension.SinkResult)
-        {
-            OnSinkResult(failure);
-            return;
-        }
-        _message.AnswerEarly(failure);
-        ResumeIfWaitingForRoom();
-    }
-
     private void SinkTimedOut()
     {
         var failure = new SinkProtocol.TemporaryFailure(_message!.Id, "sink timeout");

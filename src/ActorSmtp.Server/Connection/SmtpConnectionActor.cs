@@ -64,9 +64,6 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
             case SinkProtocol.Result result:
                 OnSinkResult(result);
                 break;
-            case SinkProtocol.Unavailable:
-                OnSinkUnavailable();
-                break;
             case ConnectionProtocol.BodyWritable writable:
                 OnBodyWritable(writable);
                 break;

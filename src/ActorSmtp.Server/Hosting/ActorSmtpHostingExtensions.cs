@@ -1,6 +1,8 @@
+using Akka.Configuration;
 using Akka.Hosting;
 using ActorSmtp.Server.Configuration;
 using ActorSmtp.Server.Listener;
+using ActorSmtp.Server.Sinks;
 
 namespace ActorSmtp.Server.Hosting;
 
@@ -17,4 +19,20 @@ public static class ActorSmtpHostingExtensions
             var server = await ActorSmtpServer.StartAsync(system, settings).ConfigureAwait(false);
             registry.Register<SmtpListenerActor>(server.Listener);
         });
+
+    /// <summary>
+    /// Reads <paramref name="config"/> (layered over the reference defaults by the caller, see
+    /// <see cref="ActorSmtpConfig"/>) with sink types registered in code, then starts ActorSmtp as above.
+    /// </summary>
+    /// <example><code>
+    /// akka.WithActorSmtp(ActorSmtpConfig.Load("smtp.conf"), sinks => sinks
+    ///     .Register("webhook", config => Props.Create(() => new WebhookSink(config, httpClient))));
+    /// </code>and in smtp.conf: <c>sink = hooks, sinks.hooks { type = webhook, url = "https://..." }</c></example>
+    public static AkkaConfigurationBuilder WithActorSmtp(
+        this AkkaConfigurationBuilder builder, Config config, Action<SinkCatalog> registerSinks)
+    {
+        var catalog = new SinkCatalog();
+        registerSinks(catalog);
+        return builder.WithActorSmtp(ActorSmtpSettings.FromConfig(config, catalog));
+    }
 }

@@ -13,17 +13,20 @@ namespace ActorSmtp.Server.Hosting;
 /// <summary>A running ActorSmtp inside an <see cref="ActorSystem"/>: the sink, the listener and the endpoints it bound.</summary>
 public sealed class ActorSmtpServer
 {
-    private ActorSmtpServer(IActorRef listener, IActorRef sink, IReadOnlyList<IPEndPoint> endPoints)
+    private ActorSmtpServer(IActorRef listener, SinkTopology sinks, IReadOnlyList<IPEndPoint> endPoints)
     {
         Listener = listener;
-        Sink = sink;
+        Sinks = sinks;
         EndPoints = endPoints;
     }
 
     public IActorRef Listener { get; }
 
-    /// <summary>The supervisor in front of the configured sink.</summary>
-    public IActorRef Sink { get; }
+    /// <summary>The running sinks and the entry connections send messages to.</summary>
+    public SinkTopology Sinks { get; }
+
+    /// <summary>Where connections send messages (the router, or the default sink's supervisor).</summary>
+    public IActorRef Sink => Sinks.Entry;
 
     /// <summary>Bound endpoints in configuration order, ephemeral ports resolved.</summary>
     public IReadOnlyList<IPEndPoint> EndPoints { get; }
@@ -34,13 +37,13 @@ public sealed class ActorSmtpServer
         // Actor systems made without our configuration still need its Akka-level parts (mailbox, dispatcher).
         system.Settings.InjectTopLevelFallback(ActorSmtpConfig.Reference);
         WarnIfOpen(system, settings);
-        var sink = SinkSupervision.Start(system, settings);
+        var sinks = SinkTopology.Start(system, settings);
         var tls = settings.Endpoints.Any(e => e.Tls != EndpointTls.None) ? new CertificateStore(settings.Tls, settings.Hostname) : null;
         var authenticator = settings.Endpoints.Any(e => e.Auth != AuthMode.Off) ? StartAuthenticator(system, settings.Auth, name) : null;
-        var listener = system.ActorOf(Props.Create(() => new SmtpListenerActor(settings, sink, tls, authenticator)), $"{name}-listener");
+        var listener = system.ActorOf(Props.Create(() => new SmtpListenerActor(settings, sinks.Entry, tls, authenticator)), $"{name}-listener");
         var bound = await listener.Ask<ListenerProtocol.Bound>(ListenerProtocol.Bind.Instance, TimeSpan.FromSeconds(30))
             .ConfigureAwait(false);
-        return new ActorSmtpServer(listener, sink, bound.EndPoints);
+        return new ActorSmtpServer(listener, sinks, bound.EndPoints);
     }
 
     /// <summary>The configured custom authenticator, or the built-in one over <c>actorsmtp.auth.users</c>.</summary>

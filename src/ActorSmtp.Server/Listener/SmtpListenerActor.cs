@@ -39,7 +39,7 @@ internal sealed class SmtpListenerActor : UntypedActor, IWithTimers
         _connectionProps = settings.Endpoints.Select(endpoint =>
         {
             var connection = new ConnectionSettings(
-                settings.SessionOptions(endpoint), settings.CommandTimeout, settings.DataTimeout, settings.SinkTimeout, sink,
+                settings.SessionOptions(endpoint), settings.CommandTimeout, settings.DataTimeout, settings.SinkResponseDeadline, sink,
                 endpoint.Tls == EndpointTls.None ? null : upgrade, endpoint.Tls == EndpointTls.Implicit,
                 authenticator, settings.Auth.FailureDelay);
             return Props.CreateBy(new ConnectionActorProducer(connection))

@@ -32,8 +32,17 @@ public static class SinkTypes
         }
         if (resolved is null)
             throw new SettingsException(key, $"unknown sink type '{type}' (built in: {string.Join(", ", Aliases.Keys)}; or an assembly-qualified class name)");
-        if (!typeof(ActorBase).IsAssignableFrom(resolved) || resolved.GetConstructor([typeof(Akka.Configuration.Config)]) is null)
+        if (!IsSinkActor(resolved))
             throw new SettingsException(key, $"'{resolved.FullName}' must be an actor with a public constructor taking Akka.Configuration.Config");
         return resolved;
     }
+
+    internal static void Check(Type type, string name)
+    {
+        if (!IsSinkActor(type))
+            throw new ArgumentException($"'{type.FullName}' must be an actor with a public constructor taking Akka.Configuration.Config", name);
+    }
+
+    private static bool IsSinkActor(Type type) =>
+        typeof(ActorBase).IsAssignableFrom(type) && type.GetConstructor([typeof(Akka.Configuration.Config)]) is not null;
 }

@@ -1,0 +1,37 @@
+using Akka.Actor;
+using Akka.Configuration;
+
+namespace ActorSmtp.Server.Sinks;
+
+/// <summary>
+/// The sink types a server can create, by the <c>type</c> a sink's HOCON block names: the built-in aliases
+/// and actor classes named by assembly-qualified name (see <see cref="SinkTypes"/>), plus types registered
+/// here in code — which may take dependencies a HOCON block cannot give (an HttpClient, a database pool).
+/// </summary>
+public sealed class SinkCatalog
+{
+    private readonly Dictionary<string, Func<Config, Props>> _registered = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Sinks of <c>type = <paramref name="type"/></c> are created by <paramref name="create"/> from their HOCON block.</summary>
+    public SinkCatalog Register(string type, Func<Config, Props> create)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(type);
+        _registered[type] = create;
+        return this;
+    }
+
+    /// <summary>Sinks of <c>type = <paramref name="type"/></c> are <typeparamref name="TSink"/> actors made with their HOCON block.</summary>
+    public SinkCatalog Register<TSink>(string type) where TSink : ActorBase
+    {
+        SinkTypes.Check(typeof(TSink), type);
+        return Register(type, config => Props.Create(typeof(TSink), config));
+    }
+
+    internal (Props Props, Type? ActorType) Resolve(string type, Config config, string key)
+    {
+        if (_registered.TryGetValue(type, out var create))
+            return (create(config), null);
+        var actorType = SinkTypes.Resolve(type, key);
+        return (Props.Create(actorType, config), actorType);
+    }
+}

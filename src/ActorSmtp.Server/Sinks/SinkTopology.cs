@@ -1,0 +1,51 @@
+using Akka.Actor;
+using ActorSmtp.Server.Configuration;
+using ActorSmtp.Server.Connection;
+
+namespace ActorSmtp.Server.Sinks;
+
+/// <summary>The running sinks: one supervisor per named sink, fan-outs and the router in front of them.</summary>
+public sealed class SinkTopology
+{
+    private SinkTopology(IActorRef entry, IReadOnlyDictionary<string, IActorRef> sinks)
+    {
+        Entry = entry;
+        Sinks = sinks;
+    }
+
+    /// <summary>Where connections send messages: the router when routes are configured, else the default sink.</summary>
+    public IActorRef Entry { get; }
+
+    /// <summary>Each named sink's supervisor (or fan-out); supervisors answer <see cref="SinkSupervisorProtocol.GetHealth"/>.</summary>
+    public IReadOnlyDictionary<string, IActorRef> Sinks { get; }
+
+    /// <summary>Starts every sink <paramref name="settings"/> reaches, each after the sinks it hands messages to.</summary>
+    public static SinkTopology Start(IActorRefFactory system, ActorSmtpSettings settings)
+    {
+        var refs = new Dictionary<string, IActorRef>(StringComparer.Ordinal);
+        foreach (var name in settings.Sinks.Keys)
+            Start(system, settings, name, refs);
+        var entry = settings.Routes.Count == 0
+            ? refs[settings.Sink]
+            : system.ActorOf(Calling(SinkRouter.ForRoutes(new RecipientRoutes(settings.Routes, settings.Sink), refs,
+                settings.SinkResponseDeadline)), "sink-routes");
+        return new SinkTopology(entry, refs);
+    }
+
+    private static IActorRef Start(IActorRefFactory system, ActorSmtpSettings settings, string name, Dictionary<string, IActorRef> refs)
+    {
+        if (refs.TryGetValue(name, out var started))
+            return started;
+        var sink = settings.Sinks[name];
+        foreach (var member in sink.Members)
+            Start(system, settings, member, refs);
+        var fallback = sink.Fallback is { } f ? Start(system, settings, f, refs) : null;
+        var props = sink.IsFanOut
+            ? SinkRouter.ForFanOut(sink.Members, refs, settings.SinkResponseDeadline)
+            : Props.Create(() => new SinkSupervisor(sink, settings.SinkRestart, fallback));
+        return refs[name] = system.ActorOf(Calling(props), $"sink-{Uri.EscapeDataString(name)}");
+    }
+
+    // Supervisors and routers only forward and keep tables: on the sender's thread they cost no hop.
+    private static Props Calling(Props props) => props.WithDispatcher(CallingThreadDispatcher.ConfigPath);
+}

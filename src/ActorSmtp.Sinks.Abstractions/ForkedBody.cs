@@ -1,0 +1,80 @@
+using System.Threading.Channels;
+
+namespace ActorSmtp.Sinks;
+
+/// <summary>
+/// One message body offered to several readers at once (fan-out, routes, a fallback's copy): every
+/// branch yields the same chunks in the same order, and fails when the original fails.
+/// </summary>
+/// <remarks>
+/// Chunks are shared, not copied. A body that is still arriving is pumped into one small bounded buffer
+/// per branch, so the slowest reader paces the client; a reader that gives up early (a sink that answered
+/// before reading everything) must be <see cref="Release">released</see>, or it would stall the others.
+/// </remarks>
+public sealed class ForkedBody
+{
+    private const int ChunksInFlight = 8;
+
+    private readonly Channel<ReadOnlyMemory<byte>>[] _channels = [];
+    private readonly CancellationTokenSource[] _releases = []; // timer-less: nothing to dispose
+
+    internal ForkedBody(IReadOnlyList<ReadOnlyMemory<byte>> head, ChannelReader<ReadOnlyMemory<byte>>? rest, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        if (rest is null)
+        {
+            Branches = Enumerable.Range(0, count).Select(_ => new MessageBody(head)).ToArray();
+            return;
+        }
+        _channels = Enumerable.Range(0, count).Select(_ => Channel.CreateBounded<ReadOnlyMemory<byte>>(
+            new BoundedChannelOptions(ChunksInFlight) { SingleReader = true, SingleWriter = true })).ToArray();
+        _releases = Enumerable.Range(0, count).Select(_ => new CancellationTokenSource()).ToArray();
+        Branches = _channels.Select(c => new MessageBody(head, c.Reader)).ToArray();
+        _ = PumpAsync(rest);
+    }
+
+    /// <summary>The copies, each to be read once like any <see cref="MessageBody"/>.</summary>
+    public IReadOnlyList<MessageBody> Branches { get; }
+
+    /// <summary>Stops feeding branch <paramref name="index"/>: its reader will not read any further.</summary>
+    public void Release(int index)
+    {
+        if (_releases.Length == 0)
+            return;
+        _releases[index].Cancel();
+        _channels[index].Writer.TryComplete(new OperationCanceledException("This copy of the body was released."));
+    }
+
+    private async Task PumpAsync(ChannelReader<ReadOnlyMemory<byte>> source)
+    {
+        try
+        {
+            while (await source.WaitToReadAsync().ConfigureAwait(false))
+                while (source.TryRead(out var chunk))
+                    for (var i = 0; i < _channels.Length; i++)
+                        await WriteAsync(i, chunk).ConfigureAwait(false);
+            foreach (var channel in _channels)
+                channel.Writer.TryComplete();
+        }
+        catch (Exception ex)
+        {
+            foreach (var channel in _channels)
+                channel.Writer.TryComplete(ex);
+        }
+    }
+
+    private async ValueTask WriteAsync(int index, ReadOnlyMemory<byte> chunk)
+    {
+        var release = _releases[index];
+        if (release.IsCancellationRequested)
+            return;
+        try
+        {
+            await _channels[index].Writer.WriteAsync(chunk, release.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or ChannelClosedException)
+        {
+            // Released while waiting for room: that reader is gone, the others go on.
+        }
+    }
+}
