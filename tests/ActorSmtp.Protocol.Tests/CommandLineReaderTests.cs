@@ -8,9 +8,9 @@ namespace ActorSmtp.Protocol.Tests;
 public sealed class CommandLineReaderTests
 {
     /// <summary>Feeds the bytes in pieces the way a pipe would: unconsumed bytes are presented again with the next piece.</summary>
-    private static List<string> Frame(byte[] input, int pieceSize, out int maxHeld)
+    private static List<string> Frame(byte[] input, int pieceSize, out int maxHeld, int maxLineLength = CommandLineReader.DefaultMaxLineLength)
     {
-        var reader = new CommandLineReader();
+        var reader = new CommandLineReader(maxLineLength);
         var results = new List<string>();
         var held = new List<byte>();
         maxHeld = 0;
@@ -90,5 +90,14 @@ public sealed class CommandLineReaderTests
         var whole = Frame(input, input.Length, out _);
         for (var size = 1; size < input.Length; size++)
             Assert.Equal(whole, Frame(input, size, out _));
+    }
+
+    [Fact]
+    public void A_limit_shorter_than_an_auth_verb_frames_without_failing()
+    {
+        // The AUTH check used to read five octets of an unterminated line that may be shorter under such a limit.
+        Assert.Equal(["ab", "<TooLong>"], Frame(Encoding.ASCII.GetBytes("ab\r\nabc\r\nabcdefgh"), 1, out var held, maxLineLength: 4));
+        Assert.True(held < 4);
+        Assert.Equal(["<TooLong>", "x"], Frame(Encoding.ASCII.GetBytes("abcdefgh\r\nx\r\n"), 3, out _, maxLineLength: 4));
     }
 }

@@ -158,7 +158,7 @@ public sealed class SmtpSessionTranscriptTests
         }
     }
 
-    private static void Run(SmtpSession session, string script)
+    internal static void Run(SmtpSession session, string script)
     {
         SmtpReply? last = null;
         foreach (var step in script.Split('|'))

@@ -79,6 +79,9 @@ public sealed class CommandLineReader(int maxLineLength = CommandLineReader.Defa
     {
         if (InAuthExchange)
             return AuthLineLength;
+        // A configured limit under five octets leaves lines too short to hold "AUTH ".
+        if (line.Length < 5)
+            return maxLineLength;
         Span<byte> verb = stackalloc byte[5];
         line.Slice(0, verb.Length).CopyTo(verb);
         return System.Text.Ascii.EqualsIgnoreCase(verb, "AUTH "u8) ? AuthLineLength : maxLineLength;

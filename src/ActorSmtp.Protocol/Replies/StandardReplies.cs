@@ -63,6 +63,9 @@ public static class StandardReplies
     public static readonly SmtpReply TooManyRecipients = SmtpReply.Create(452, "4.5.3", "Error: too many recipients");
     public static readonly SmtpReply RelayDenied = SmtpReply.Create(550, "5.7.1", "Relay access denied");
 
+    /// <summary>Postfix's answer to HTTP requests and header lines (smtpd_forbidden_commands): 221, then close.</summary>
+    public static readonly SmtpReply NonSmtpCommand = SmtpReply.Create(221, "2.7.0", "Error: I can break rules, too. Goodbye.");
+
     // End of data (RFC 5321 §4.1.1.4; SMTP smuggling: only CRLF.CRLF ends DATA).
     public static readonly SmtpReply BareLineEndingInData =
         SmtpReply.Create(550, "5.6.11", "Error: bare CR or LF not allowed in message");

@@ -29,6 +29,9 @@ public sealed class SmtpSession(SmtpSessionOptions options, bool secure = false)
     /// <summary>Errors since the last delivered message (Postfix smtpd_hard_error_limit semantics).</summary>
     public int ErrorCount { get; private set; }
 
+    /// <summary>HELO/EHLO/NOOP/RSET/VRFY/HELP since the last delivered message (Postfix smtpd_junk_command_limit).</summary>
+    public int JunkCommandCount { get; private set; }
+
     /// <summary>An AUTH exchange waits for the client's next response line (after a 334).</summary>
     public bool InAuthExchange => _sasl is not null;
 
@@ -52,8 +55,15 @@ public sealed class SmtpSession(SmtpSessionOptions options, bool secure = false)
         }
 
         var verb = VerbReader.Read(line, out var argument);
+        if (verb == SmtpVerb.Unknown && Options.CloseOnNonSmtpCommands && NonSmtpCommand.Classify(line) != NonSmtpKind.None)
+        {
+            // Postfix smtpd_forbidden_commands: a web client or a header dump is not worth a conversation.
+            State = SessionState.Closed;
+            return new SessionStep(StandardReplies.NonSmtpCommand, SessionAction.Close);
+        }
         var outOfSequence = SmtpStateTable.Check(verb, State);
-        return outOfSequence is not null ? Refuse(outOfSequence) : Run(verb, argument, line.IsEmpty);
+        var step = outOfSequence is not null ? Refuse(outOfSequence) : Run(verb, argument, line.IsEmpty);
+        return IsJunk(verb) ? CountJunk(step) : step;
     }
 
     /// <summary>Answers a line the reader could not frame (too long, bare LF); it is never executed.</summary>
@@ -72,7 +82,10 @@ public sealed class SmtpSession(SmtpSessionOptions options, bool secure = false)
         Transaction = null;
         State = SessionState.Ready;
         if (delivered)
+        {
             ErrorCount = 0;
+            JunkCommandCount = 0;
+        }
     }
 
     /// <summary>Marks the session closed (timeout, shutdown, connection lost).</summary>
@@ -269,6 +282,20 @@ public sealed class SmtpSession(SmtpSessionOptions options, bool secure = false)
 
     private bool IsAcceptedDomain(Mailbox recipient) =>
         Options.AcceptedDomains.Count == 0 || recipient.Domain.Length == 0 || Options.AcceptedDomains.Contains(recipient.Domain);
+
+    private static bool IsJunk(SmtpVerb verb) =>
+        verb is SmtpVerb.Helo or SmtpVerb.Ehlo or SmtpVerb.Noop or SmtpVerb.Rset or SmtpVerb.Vrfy or SmtpVerb.Help;
+
+    /// <summary>Past <see cref="SmtpSessionOptions.MaxJunkCommands"/>, a junk command keeps its reply but counts as an error.</summary>
+    private SessionStep CountJunk(SessionStep step)
+    {
+        if (++JunkCommandCount <= Options.MaxJunkCommands || step.Action == SessionAction.Close)
+            return step;
+        if (++ErrorCount < Options.MaxErrors)
+            return step;
+        State = SessionState.Closed;
+        return step with { Action = SessionAction.Close, Farewell = Options.Replies.TooManyErrors };
+    }
 
     /// <summary>Counts an error; past the limit the session ends with 421 4.7.0 (Postfix hard error limit).</summary>
     private SessionStep Refuse(SmtpReply reply)

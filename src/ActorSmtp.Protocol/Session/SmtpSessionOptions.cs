@@ -15,11 +15,14 @@ public sealed class SmtpSessionOptions
         bool requireTls = false,
         AuthMode auth = AuthMode.Off,
         bool allowInsecureAuth = false,
-        int maxAuthFailures = 3)
+        int maxAuthFailures = 3,
+        int maxJunkCommands = 100,
+        bool closeOnNonSmtpCommands = true)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxMessageSize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxRecipients, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxErrors, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxJunkCommands);
         Hostname = hostname;
         MaxMessageSize = maxMessageSize;
         MaxRecipients = maxRecipients;
@@ -30,6 +33,8 @@ public sealed class SmtpSessionOptions
         Auth = auth;
         AllowInsecureAuth = allowInsecureAuth;
         MaxAuthFailures = maxAuthFailures;
+        MaxJunkCommands = maxJunkCommands;
+        CloseOnNonSmtpCommands = closeOnNonSmtpCommands;
         Replies = new HostReplies(hostname);
         string[] keywords = [hostname, "PIPELINING", $"SIZE {maxMessageSize}", "8BITMIME", "SMTPUTF8"];
         string[] authKeyword = auth == AuthMode.Off ? [] : ["AUTH PLAIN LOGIN"];
@@ -65,6 +70,15 @@ public sealed class SmtpSessionOptions
 
     /// <summary>Failed AUTH attempts before 421 4.7.0 and close.</summary>
     public int MaxAuthFailures { get; }
+
+    /// <summary>
+    /// HELO, EHLO, NOOP, RSET, VRFY and HELP allowed per message before each further one counts as an error
+    /// (Postfix smtpd_junk_command_limit): a client that only keeps the connection busy reaches the error limit.
+    /// </summary>
+    public int MaxJunkCommands { get; }
+
+    /// <summary>HTTP requests and header-like lines get 221 2.7.0 and the connection closes (Postfix smtpd_forbidden_commands).</summary>
+    public bool CloseOnNonSmtpCommands { get; }
 
     public HostReplies Replies { get; }
 
