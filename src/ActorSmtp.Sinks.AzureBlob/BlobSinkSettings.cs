@@ -105,7 +105,7 @@ internal sealed record BlobSinkSettings(
 
     private static AccessTier? ParseTier(string tier) => tier.Trim().ToLowerInvariant() switch
     {
-        "" => null,
+        "" => (AccessTier?)null,
         "hot" => Azure.Storage.Blobs.Models.AccessTier.Hot,
         "cool" => Azure.Storage.Blobs.Models.AccessTier.Cool,
         "cold" => Azure.Storage.Blobs.Models.AccessTier.Cold,
