@@ -51,7 +51,7 @@ public sealed class BlobSink : MessageSinkActor
     // all stores; the base runs stores concurrently and pipes each result to its sender. Each body is
     // read without materializing a stream, and a block is staged before more is read, so a slow
     // storage account slows that client down (backpressure). The container is created once, when the
-    // sink starts; if that failed, the next store tries again.
+    // sink starts; if that failed, or a store finds the container gone, the next store tries again.
     private const string MessageContentType = "message/rfc822";
     private const string SidecarContentType = "application/json; charset=utf-8";
 
@@ -122,6 +122,8 @@ public sealed class BlobSink : MessageSinkActor
         catch (Exception ex)
         {
             // The buffer is not returned to the pool: an aborted request might still read it.
+            if (ex is RequestFailedException { ErrorCode: "ContainerNotFound" })
+                ForgetContainer(); // deleted behind our back (or an emulator restarted empty): the next store creates it
             if (step == Step.Sidecar || (step == Step.Commit && SurelyNotCommitted(ex)))
                 _ = DeleteQuietlyAsync(sidecar);
             var reason = Describe(ex);
@@ -189,6 +191,12 @@ public sealed class BlobSink : MessageSinkActor
             ready = _containerReady;
         }
         return ready.WaitAsync(cancellationToken);
+    }
+
+    private void ForgetContainer()
+    {
+        lock (_gate)
+            _containerReady = null;
     }
 
     private async Task CreateContainerAsync(CancellationToken cancellationToken)
