@@ -28,6 +28,16 @@ public sealed class BlobSinkSettingsTests
     }
 
     [Fact]
+    public void The_reference_configuration_selects_this_sink_as_blob_with_the_same_defaults()
+    {
+        var server = ActorSmtp.Server.Configuration.ActorSmtpSettings.FromConfig(
+            ActorSmtp.Server.Hosting.ActorSmtpConfig.FromString("actorsmtp.sink = blob"));
+        Assert.Equal(typeof(BlobSink), server.SinkType);
+        Assert.Equal(Read("") with { Names = null! }, BlobSinkSettings.From(server.SinkConfig) with { Names = null! });
+        Assert.Equal(NameTemplate.Default, BlobSinkSettings.From(server.SinkConfig).Names.Template);
+    }
+
+    [Fact]
     public void Every_key_is_read()
     {
         var settings = Read("""
