@@ -104,6 +104,8 @@ public sealed class BlobSink : MessageSinkActor
         {
             await EnsureContainerAsync(cancellationToken).ConfigureAwait(false);
             var (size, blocks) = await StageBodyAsync(store.Body, message, buffer, cancellationToken).ConfigureAwait(false);
+            if (blocks.Count > 0 && buffer.Length > 0)
+                await StageAsync(message, buffer, blocks, cancellationToken).ConfigureAwait(false); // the last, partial block
 
             // The body ended without error: the server validated the end of data. Now publish.
             cancellationToken.ThrowIfCancellationRequested();
@@ -133,7 +135,7 @@ public sealed class BlobSink : MessageSinkActor
     }
 
     /// <summary>Reads the body, staging every full block as it fills; returns the size and the staged block ids.</summary>
-    /// <remarks>The last, partial block stays in <paramref name="buffer"/>; it is sent by <see cref="CommitAsync"/>.</remarks>
+    /// <remarks>The last, partial block stays in <paramref name="buffer"/>.</remarks>
     private static async Task<(long Size, List<string> Blocks)> StageBodyAsync(
         MessageBody body, BlockBlobClient message, BlockBuffer buffer, CancellationToken cancellationToken)
     {
@@ -161,6 +163,7 @@ public sealed class BlobSink : MessageSinkActor
         buffer.Clear();
     }
 
+    /// <summary>Makes the message blob visible: one Put Blob of the buffer when no block was staged, else Put Block List.</summary>
     private async Task CommitAsync(
         BlockBlobClient message, BlockBuffer buffer, List<string> blocks, Dictionary<string, string> metadata, CancellationToken cancellationToken)
     {
@@ -173,8 +176,6 @@ public sealed class BlobSink : MessageSinkActor
                 cancellationToken).ConfigureAwait(false);
             return;
         }
-        if (buffer.Length > 0)
-            await StageAsync(message, buffer, blocks, cancellationToken).ConfigureAwait(false);
         await message.CommitBlockListAsync(blocks,
             new CommitBlockListOptions { HttpHeaders = headers, Metadata = metadata, AccessTier = _settings.AccessTier },
             cancellationToken).ConfigureAwait(false);
