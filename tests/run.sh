@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the solution and ends with one plain summary line: "N passed, N failed, N skipped".
-# Tests use real clients: swaks and openssl (Debian) are installed here when missing and we are root.
+# Tests use real clients: swaks and openssl (Debian) are installed here when missing and we are root;
+# Azurite (npm) is installed into .tools/azurite when missing.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -12,6 +13,21 @@ if ((${#need[@]})); then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
   else
     echo "missing: ${need[*]} (install with: sudo apt-get install -y ${need[*]})" >&2
+    exit 1
+  fi
+fi
+
+# The blob sink tests start a real Azurite (npm "azurite"; Node 20 gets 3.35.x). Installed under .tools/
+# (no root needed) unless azurite-blob is on PATH.
+if ! command -v azurite-blob >/dev/null && [ ! -x .tools/azurite/node_modules/.bin/azurite-blob ]; then
+  if command -v npm >/dev/null; then
+    mkdir -p .tools/azurite
+    npm install --prefix .tools/azurite --no-audit --no-fund --loglevel=error azurite@3.35 >/dev/null || {
+      echo "npm install azurite failed" >&2
+      exit 1
+    }
+  else
+    echo "missing: npm, for azurite (install with: sudo apt-get install -y nodejs npm)" >&2
     exit 1
   fi
 fi

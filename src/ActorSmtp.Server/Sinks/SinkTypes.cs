@@ -13,6 +13,7 @@ public static class SinkTypes
     private static readonly Dictionary<string, string> Aliases = new(StringComparer.OrdinalIgnoreCase)
     {
         ["file"] = "ActorSmtp.Sinks.File.FileSink, ActorSmtp.Sinks.File",
+        ["azure-blob"] = "ActorSmtp.Sinks.AzureBlob.BlobSink, ActorSmtp.Sinks.AzureBlob",
         ["null"] = typeof(NullSink).AssemblyQualifiedName!,
         ["reject"] = typeof(RejectSink).AssemblyQualifiedName!,
     };
