@@ -32,9 +32,10 @@ public sealed class BlobSinkSettingsTests
     {
         var server = ActorSmtp.Server.Configuration.ActorSmtpSettings.FromConfig(
             ActorSmtp.Server.Hosting.ActorSmtpConfig.FromString("actorsmtp.sink = blob"));
-        Assert.Equal(typeof(BlobSink), server.SinkType);
-        Assert.Equal(Read("") with { Names = null! }, BlobSinkSettings.From(server.SinkConfig) with { Names = null! });
-        Assert.Equal(NameTemplate.Default, BlobSinkSettings.From(server.SinkConfig).Names.Template);
+        var blob = server.Sinks["blob"];
+        Assert.Equal(typeof(BlobSink), blob.ActorType);
+        Assert.Equal(Read("") with { Names = null! }, BlobSinkSettings.From(blob.Config) with { Names = null! });
+        Assert.Equal(NameTemplate.Default, BlobSinkSettings.From(blob.Config).Names.Template);
     }
 
     [Fact]
