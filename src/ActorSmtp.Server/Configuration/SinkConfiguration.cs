@@ -93,8 +93,8 @@ internal sealed class SinkConfiguration(Config config, ConfigReader root, SinkCa
         return root.Config.GetValue("routes").GetArray().Select((item, i) =>
         {
             var route = new ConfigReader(new Config(new HoconRoot(item)), root.Key($"routes[{i}]"));
-            var domains = route.Strings("domains").Select(d => d.Trim().TrimEnd('.')).ToArray();
-            var addresses = route.Strings("addresses").Select(a => a.Trim()).ToArray();
+            var domains = Optional(route, "domains").Select(d => d.Trim().TrimEnd('.')).ToArray();
+            var addresses = Optional(route, "addresses").Select(a => a.Trim()).ToArray();
             if (domains.Length + addresses.Length == 0)
                 throw new SettingsException(route.Key("domains"), "a route needs domains or addresses to match");
             var sink = route.Name("sink");
@@ -102,4 +102,7 @@ internal sealed class SinkConfiguration(Config config, ConfigReader root, SinkCa
             return new SinkRoute(domains, addresses, sink);
         }).ToArray();
     }
+
+    private static IList<string> Optional(ConfigReader section, string name) =>
+        section.Config.HasPath(name) ? section.Strings(name) : [];
 }
