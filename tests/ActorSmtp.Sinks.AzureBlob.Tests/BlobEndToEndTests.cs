@@ -41,7 +41,7 @@ public sealed class BlobEndToEndTests(ITestOutputHelper output)
         await using var azurite = await Azurite.StartAsync(onDisk: true);
         await using var server = await BlobTestServer.StartAsync(azurite, "outage",
             sink: "retry { max-retries = 1, delay = 50ms, max-delay = 200ms, network-timeout = 3s }",
-            hocon: "actorsmtp.sink-timeout = 10s");
+            hocon: "actorsmtp.sink-timeout = 10s\nactorsmtp.sink-circuit-breaker.reset-timeout = 1s"); // the circuit opens in the outage
         var accepted = new ConcurrentDictionary<string, byte[]>();
         var refused = 0;
         var acceptedAfterRestart = 0;
@@ -67,6 +67,13 @@ public sealed class BlobEndToEndTests(ITestOutputHelper output)
                 {
                     Interlocked.Increment(ref refused);
                     await Task.Delay(20); // as a sending MTA would, only much sooner
+                }
+                catch (SmtpCommandException ex) when ((int)ex.StatusCode == 421)
+                {
+                    // Retrying this fast, a client runs into the junk-command limit (every retry sends RSET):
+                    // the server ends the session, and the client reconnects as an MTA would.
+                    client?.Dispose();
+                    client = null;
                 }
                 // No hang: every answer, 250 or 451, comes within the client's timeout and far sooner.
                 Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"a send took {clock.Elapsed}");
