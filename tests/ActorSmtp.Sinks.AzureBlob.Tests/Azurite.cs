@@ -176,15 +176,15 @@ public sealed class Azurite : IAsyncDisposable
         foreach (var directory in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
         {
             var candidate = Path.Combine(directory, "azurite-blob");
-            if (File.Exists(candidate))
+            if (System.IO.File.Exists(candidate))
                 return candidate;
         }
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
             var candidate = Path.Combine(directory.FullName, ".tools", "azurite", "node_modules", ".bin", "azurite-blob");
-            if (File.Exists(candidate))
+            if (System.IO.File.Exists(candidate))
                 return candidate;
-            if (File.Exists(Path.Combine(directory.FullName, "ActorSmtp.sln")))
+            if (System.IO.File.Exists(Path.Combine(directory.FullName, "ActorSmtp.sln")))
                 break;
         }
         throw new InvalidOperationException(
