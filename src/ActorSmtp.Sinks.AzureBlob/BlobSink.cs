@@ -119,6 +119,14 @@ public sealed class BlobSink : MessageSinkActor
             step = Step.Commit;
             await CommitAsync(message, buffer, blocks, BlobMetadata.For(store.Envelope, store.Headers), cancellationToken).ConfigureAwait(false);
             buffer.Return(); // no request reads it any more
+            if (cancellationToken.IsCancellationRequested)
+            {
+                // Committed, but after the deadline: the client has had its 451 (the base answers a late
+                // store with a failure), so take the message back rather than have it delivered and retried.
+                await DeleteQuietlyAsync(message).ConfigureAwait(false);
+                await DeleteQuietlyAsync(sidecar).ConfigureAwait(false);
+                return new SinkProtocol.TemporaryFailure(id, "azure-blob sink: committed after the deadline; taken back");
+            }
             return new SinkProtocol.Stored(id, message.Uri.AbsoluteUri);
         }
         catch (Exception ex)

@@ -68,6 +68,10 @@ public sealed class FileSink : MessageSinkActor
             var size = await WriteBodyAsync(store.Body, files, cancellationToken);
             files.WriteJson(EnvelopeDocument.Serialize(store.Envelope, store.Headers, size));
             await _committer.CommitAsync(files, cancellationToken);
+            // A batch runs to its end even when the deadline passes meanwhile, but the client has had its
+            // 451 then (the base answers a late store with a failure): take the message back, else it would
+            // be delivered as well as retried. RFC 5321 §4.2.5: after a 4yz the message must not be delivered.
+            cancellationToken.ThrowIfCancellationRequested();
             return new SinkProtocol.Stored(id, files.EmlPath);
         }
         catch (Exception ex)

@@ -34,6 +34,7 @@ public sealed class CallingThreadDispatcherSpec() : TestKit(ActorSmtpConfig.Refe
     public async Task Runs_the_actor_on_the_sending_thread()
     {
         var counter = Sys.ActorOf(Props.Create(() => new Counter()).WithDispatcher(CallingThreadDispatcher.ConfigPath));
+        await counter.Ask<(int, int)>(-1, TimeSpan.FromSeconds(5)); // started: no creation still running on another thread
         var reply = await Task.Run(() =>
         {
             var sender = Environment.CurrentManagedThreadId;

@@ -68,4 +68,33 @@ public sealed class FileSinkGroupCommitSpec(ITestOutputHelper output) : FileSink
                 appeared.Enqueue(name);
         }
     }
+
+    [Fact]
+    public async Task A_message_whose_batch_outlives_its_deadline_is_taken_back()
+    {
+        // The deadline passes while the batch is flushing: the batch still runs to its end, but the client
+        // has had its 451, so the message must not stay visible (RFC 5321 §4.2.5).
+        using var flushing = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var slow = DiskFlush.PerFile with
+        {
+            Data = (files, directory) =>
+            {
+                flushing.Set();
+                release.Wait(TimeSpan.FromSeconds(10));
+                DiskFlush.PerFile.Data(files, directory);
+            },
+        };
+        var id = NewId();
+
+        CreateSink(slow).Tell(Store(id, Bytes("Subject: late\r\n\r\nbody\r\n")) with { Timeout = TimeSpan.FromMilliseconds(300) }, TestActor);
+        Assert.True(flushing.Wait(TimeSpan.FromSeconds(5)));
+        await Task.Delay(600); // past the deadline, inside the batch
+        release.Set();
+
+        var failure = await ExpectMsgAsync<SinkProtocol.TemporaryFailure>(TimeSpan.FromSeconds(5));
+        Assert.Equal(id, failure.MessageId);
+        await ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300));
+        Assert.Empty(MailEntries);
+    }
 }
