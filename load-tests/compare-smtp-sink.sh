@@ -21,6 +21,9 @@ usage: load-tests/compare-smtp-sink.sh [options]
   --big SIZE       one message of SIZE (e.g. 100m) and the server's RSS growth, 0 to skip (default 100m)
   --out DIR        results folder (default load-tests/results/compare-<UTC timestamp>)
   --build          build src/ActorSmtp.Host and the load generator (Release) first
+  --fresh-spool    before each run move the file sink's folder aside (deleted at exit) instead of deleting
+                   its files: on ext4 without a journal, inodes freed in the last 60 s make every file
+                   creation scan past them (see BENCHMARKS.md, file sink)
 Environment: DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS (default 1),
 DOTNET_ThreadPool_UnfairSemaphoreSpinLimit (default 0) and DOTNET_GCgen0size (default 0x400000, a 4 MiB
 gen0 budget) are passed to ActorSmtp, as the README recommends; set them to override.
@@ -32,7 +35,7 @@ EOF
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SERVERS=actorsmtp-null,actorsmtp-file
 SHAPES=1k-c1,1k-c16,1k-c128,100k-c16,1k-c16-newconn
-REPS=3 SCALE=1 IDLE=10000 BIG=100m BUILD=0
+REPS=3 SCALE=1 IDLE=10000 BIG=100m BUILD=0 FRESH_SPOOL=0
 OUT=$ROOT/load-tests/results/compare-$(date -u +%Y%m%d-%H%M%S)
 while (($#)); do
   case $1 in
@@ -44,6 +47,7 @@ while (($#)); do
     --big) BIG=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
     --build) BUILD=1; shift ;;
+    --fresh-spool) FRESH_SPOOL=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown option: $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -176,9 +180,16 @@ cpu_ticks() { # utime+stime of all threads; fields 14 and 15, counted after the 
   awk '{print $12 + $13}' <<<"${stat##*) }"
 }
 
+MOVED_SPOOLS=0
 clear_spool() {
   [[ -n ${SPOOL[$1]:-} ]] || return 0
-  find "${SPOOL[$1]}" -mindepth 1 -delete
+  if ((FRESH_SPOOL)); then
+    # A rename within $WORK: no inode is freed until the cleanup at exit.
+    mv "${SPOOL[$1]}" "$WORK/old-spool.$((++MOVED_SPOOLS))"
+    mkdir "${SPOOL[$1]}"
+  else
+    find "${SPOOL[$1]}" -mindepth 1 -delete
+  fi
   sync
 }
 
@@ -224,7 +235,7 @@ warm_up() { # server: JIT and buffers settle before anything is recorded
 # ---------------------------------------------------------------- main
 echo "results: $OUT"
 {
-  echo "date=$(date -u +%FT%TZ) servers=$SERVERS shapes=$SHAPES reps=$REPS scale=$SCALE"
+  echo "date=$(date -u +%FT%TZ) servers=$SERVERS shapes=$SHAPES reps=$REPS scale=$SCALE fresh-spool=$FRESH_SPOOL"
   echo "env: $SERVER_ENV"
   echo "smtp-source/smtp-sink: $(dpkg-query -W -f='${Version}' postfix 2>/dev/null || echo unknown)"
 } >"$OUT/environment.txt"
