@@ -116,10 +116,11 @@ internal sealed class GroupCommitter : IDisposable
             _idle++;
             while (_waiting.Count == 0 && !_stopped)
                 Monitor.Wait(_gate);
-            var share = Math.Min(_maxBatch, (_waiting.Count + _idle - 1) / _idle);
             _idle--;
             if (_stopped)
                 return null;
+            // An even share among the idle threads and this one, rounded up.
+            var share = Math.Min(_maxBatch, (_waiting.Count + _idle) / (_idle + 1));
             var batch = _waiting.GetRange(0, share);
             _waiting.RemoveRange(0, share);
             if (_waiting.Count > 0)
