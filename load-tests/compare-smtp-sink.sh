@@ -21,6 +21,9 @@ usage: load-tests/compare-smtp-sink.sh [options]
   --big SIZE       one message of SIZE (e.g. 100m) and the server's RSS growth, 0 to skip (default 100m)
   --out DIR        results folder (default load-tests/results/compare-<UTC timestamp>)
   --build          build src/ActorSmtp.Host and the load generator (Release) first
+  --fresh-spool    before each run move the file sink's folder aside (deleted at exit) instead of deleting
+                   its files: on ext4 without a journal, inodes freed in the last 60 s make every file
+                   creation scan past them (see BENCHMARKS.md, file sink)
 Environment: DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS (default 1),
 DOTNET_ThreadPool_UnfairSemaphoreSpinLimit (default 0) and DOTNET_GCgen0size (default 0x400000, a 4 MiB
 gen0 budget) are passed to ActorSmtp, as the README recommends; set them to override.
@@ -32,7 +35,7 @@ EOF
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SERVERS=actorsmtp-null,actorsmtp-file
 SHAPES=1k-c1,1k-c16,1k-c128,100k-c16,1k-c16-newconn
-REPS=3 SCALE=1 IDLE=10000 BIG=100m BUILD=0
+REPS=3 SCALE=1 IDLE=10000 BIG=100m BUILD=0 FRESH_SPOOL=0
 OUT=$ROOT/load-tests/results/compare-$(date -u +%Y%m%d-%H%M%S)
 while (($#)); do
   case $1 in
@@ -44,6 +47,7 @@ while (($#)); do
     --big) BIG=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
     --build) BUILD=1; shift ;;
+    --fresh-spool) FRESH_SPOOL=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown option: $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -176,10 +180,33 @@ cpu_ticks() { # utime+stime of all threads; fields 14 and 15, counted after the 
   awk '{print $12 + $13}' <<<"${stat##*) }"
 }
 
+MOVED_SPOOLS=0
 clear_spool() {
   [[ -n ${SPOOL[$1]:-} ]] || return 0
-  find "${SPOOL[$1]}" -mindepth 1 -delete
+  if ((FRESH_SPOOL)); then
+    # A rename within $WORK: no inode is freed until the cleanup at exit.
+    mv "${SPOOL[$1]}" "$WORK/old-spool.$((++MOVED_SPOOLS))"
+    mkdir "${SPOOL[$1]}"
+  else
+    find "${SPOOL[$1]}" -mindepth 1 -delete
+  fi
   sync
+}
+
+create_cost() { # server -> µs per new 1 KB file in its spool (1000 files in a new subfolder), "-" for the others
+  [[ $1 == actorsmtp-file ]] || { echo -; return; }
+  # On ext4 without a journal, a new inode is searched past every inode freed in the last 60 s (anyone's,
+  # in the same block group), which costs the file sink's throughput; this says how much it did here.
+  python3 - "${SPOOL[$1]}/.create-probe" <<'PY'
+import os, sys, time
+os.mkdir(sys.argv[1])
+start = time.perf_counter()
+for i in range(1000):
+    fd = os.open(os.path.join(sys.argv[1], str(i)), os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+    os.write(fd, b"x" * 1024)
+    os.close(fd)
+print(f"{(time.perf_counter() - start) * 1000:.0f}")
+PY
 }
 
 smtp_source() { # server shape messages -> runs smtp-source, prints the last -c counter value
@@ -193,9 +220,10 @@ smtp_source() { # server shape messages -> runs smtp-source, prints the last -c 
 
 measure() { # rep pair server shape
   local rep=$1 pair=$2 server=$3 shape=$4 pid=${PID[$3]}
-  local messages cpu0 cpu1 t0 t1 accepted status
+  local messages cpu0 cpu1 t0 t1 accepted status create
   messages=$(awk -v m="${MESSAGES[$shape]}" -v f="$SCALE" 'BEGIN{n=int(m*f); print n<1?1:n}')
   clear_spool "$server"
+  create=$(create_cost "$server")
   echo 5 >"/proc/$pid/clear_refs"
   cpu0=$(cpu_ticks "$pid")
   t0=$(date +%s.%N)
@@ -206,10 +234,10 @@ measure() { # rep pair server shape
   ((accepted == messages)) || status=FAILED
   awk -v rep="$rep" -v pair="$pair" -v server="$server" -v shape="$shape" -v m="$messages" -v d="$accepted" \
     -v t0="$t0" -v t1="$t1" -v c="$((cpu1 - cpu0))" -v tck="$CLK_TCK" -v hwm="$(awk '/^VmHWM:/{print $2}' "/proc/$pid/status")" \
-    -v status="$status" 'BEGIN{
+    -v status="$status" -v create="$create" 'BEGIN{
       s = t1 - t0; rate = d / s; cpu = d ? c * 1000 / tck / d * 1000 : 0
-      printf "rep=%s pair=%s shape=%s server=%s messages=%d done=%d seconds=%.3f msgps=%.1f cpu_ms_per_1k=%.1f peak_rss_mb=%.1f status=%s\n",
-        rep, pair, shape, server, m, d, s, rate, cpu, hwm / 1024, status }' | tee -a "$RAW"
+      printf "rep=%s pair=%s shape=%s server=%s messages=%d done=%d seconds=%.3f msgps=%.1f cpu_ms_per_1k=%.1f peak_rss_mb=%.1f create_us=%s status=%s\n",
+        rep, pair, shape, server, m, d, s, rate, cpu, hwm / 1024, create, status }' | tee -a "$RAW"
 }
 
 warm_up() { # server: JIT and buffers settle before anything is recorded
@@ -224,7 +252,7 @@ warm_up() { # server: JIT and buffers settle before anything is recorded
 # ---------------------------------------------------------------- main
 echo "results: $OUT"
 {
-  echo "date=$(date -u +%FT%TZ) servers=$SERVERS shapes=$SHAPES reps=$REPS scale=$SCALE"
+  echo "date=$(date -u +%FT%TZ) servers=$SERVERS shapes=$SHAPES reps=$REPS scale=$SCALE fresh-spool=$FRESH_SPOOL"
   echo "env: $SERVER_ENV"
   echo "smtp-source/smtp-sink: $(dpkg-query -W -f='${Version}' postfix 2>/dev/null || echo unknown)"
 } >"$OUT/environment.txt"

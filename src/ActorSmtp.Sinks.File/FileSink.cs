@@ -31,7 +31,7 @@ public sealed class FileSink : MessageSinkActor
     // Design: the actor owns the directory and one GroupCommitter (its thread lives and dies with the
     // actor). Stores run concurrently (the base pipes each result to its sender). Each body is read
     // without materializing a stream (see MessageBody), so a slow disk slows that client down
-    // (backpressure); fsync and rename happen on the committer's thread.
+    // (backpressure); fsync and rename happen on the committer's threads.
     private const int MaxMessageIdLength = 128;
 
     private readonly string _directory;
@@ -54,7 +54,11 @@ public sealed class FileSink : MessageSinkActor
             throw new ConfigurationException("file sink: `directory` is required");
         _directory = Path.GetFullPath(directory);
         Directory.CreateDirectory(_directory);
-        _committer = new GroupCommitter(_directory, flush);
+        // syncfs flushes the whole file system, so concurrent ones would repeat each other's work: one at a
+        // time, each for every message waiting (the batches grow while it runs).
+        _committer = flush == DiskFlush.FileSystem
+            ? new GroupCommitter(_directory, flush, threads: 1, maxBatch: int.MaxValue)
+            : new GroupCommitter(_directory, flush);
     }
 
     protected override async Task<SinkProtocol.Result> StoreAsync(SinkProtocol.Store store, CancellationToken cancellationToken)
