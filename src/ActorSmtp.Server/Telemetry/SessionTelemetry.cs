@@ -9,6 +9,7 @@ using ActorSmtp.Protocol.Commands;
 using ActorSmtp.Protocol.Replies;
 using ActorSmtp.Protocol.Session;
 using ActorSmtp.Sinks;
+using Microsoft.Extensions.Logging;
 
 namespace ActorSmtp.Server.Telemetry;
 
@@ -26,6 +27,8 @@ internal sealed class SessionTelemetry
     private static readonly KeyValuePair<string, object?> Timeout = SmtpMetrics.Limit("timeout");
 
     private readonly ILoggingAdapter _log;
+    private readonly ILogger? _sessionLogger;
+    private readonly ILogger? _traceLogger;
     private readonly HostReplies _replies;
     private readonly bool _trace;
     private readonly bool _logSession;
@@ -36,9 +39,12 @@ internal sealed class SessionTelemetry
     private long _bytes;
     private int _lastReply;
 
-    private SessionTelemetry(ILoggingAdapter log, HostReplies replies, TelemetrySettings settings, IPEndPoint local, IPEndPoint remote)
+    private SessionTelemetry(ILoggingAdapter log, HostReplies replies, SmtpTelemetry telemetry, IPEndPoint local, IPEndPoint remote)
     {
+        var settings = telemetry.Settings;
         _log = log;
+        _sessionLogger = telemetry.SessionLogger;
+        _traceLogger = telemetry.TraceLogger;
         _replies = replies;
         _client = remote;
         _trace = settings.Trace.Applies(local, remote);
@@ -48,7 +54,7 @@ internal sealed class SessionTelemetry
 
     /// <summary>Called once the connection actor has its socket.</summary>
     public static SessionTelemetry Start(IActorContext context, ILoggingAdapter log, HostReplies replies, IPEndPoint local, IPEndPoint remote) =>
-        new(log, replies, SmtpTelemetry.Get(context.System).Settings, local, remote);
+        new(log, replies, SmtpTelemetry.Get(context.System), local, remote);
 
     /// <summary>A command line about to be executed; <paramref name="authResponse"/>: it answers an AUTH challenge.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -95,12 +101,21 @@ internal sealed class SessionTelemetry
     public void End(SmtpSession session, TlsInfo? tls)
     {
         SmtpMetrics.SessionEnded(tls is not null, session.AuthenticatedAs is not null);
-        if (!_logSession || !_log.IsInfoEnabled)
+        if (!_logSession)
             return;
-        _log.Info(
-            "session {SessionId} ended: client {Client} helo {Helo} tls {Tls} auth {AuthenticatedAs} messages {Messages} bytes {Bytes} duration {DurationMs} ms last reply {LastReply}",
-            new object[] { _id, _client.ToString(), session.HeloName ?? "-", tls?.Protocol ?? "none", session.AuthenticatedAs ?? "-",
-             _messages, _bytes, (long)Stopwatch.GetElapsedTime(_started).TotalMilliseconds, _lastReply });
+        const string template =
+            "session {SessionId} ended: client {Client} helo {Helo} tls {Tls} auth {AuthenticatedAs} messages {Messages} bytes {Bytes} duration {DurationMs} ms last reply {LastReply}";
+        if (_sessionLogger is null ? !_log.IsInfoEnabled : !_sessionLogger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Information))
+            return;
+        var values = new object[]
+        {
+            _id, _client.ToString(), session.HeloName ?? "-", tls?.Protocol ?? "none", session.AuthenticatedAs ?? "-",
+            _messages, _bytes, (long)Stopwatch.GetElapsedTime(_started).TotalMilliseconds, _lastReply,
+        };
+        if (_sessionLogger is not null)
+            _sessionLogger.LogInformation(template, values);
+        else
+            _log.Info(template, values);
     }
 
     private void CountLimit(SmtpReply reply)
@@ -135,5 +150,11 @@ internal sealed class SessionTelemetry
         return parts.Length <= 2 ? line : $"{parts[0]} {parts[1]} <redacted>";
     }
 
-    private void Trace(string template, string text) => _log.Info("trace {SessionId} {Client} " + template, _id, _client.ToString(), text);
+    private void Trace(string template, string text)
+    {
+        if (_traceLogger is not null)
+            _traceLogger.LogInformation("{SessionId} {Client} " + template, _id, _client.ToString(), text);
+        else
+            _log.Info("trace {SessionId} {Client} " + template, _id, _client.ToString(), text);
+    }
 }

@@ -1,4 +1,6 @@
 using Akka.Actor;
+using Akka.Hosting.Logging;
+using Microsoft.Extensions.Logging;
 using ActorSmtp.Server.Configuration;
 using ActorSmtp.Server.Hosting;
 
@@ -15,7 +17,20 @@ public sealed class SmtpTelemetry : IExtension
     public SmtpTelemetry(ExtendedActorSystem system)
     {
         Settings = TelemetrySettings.FromConfig(system.Settings.Config.WithFallback(ActorSmtpConfig.Reference));
+        // Under Akka.Hosting with AddLoggerFactory, session lines go straight to Microsoft.Extensions.Logging with
+        // their own categories; elsewhere (a plain ActorSystem, the TestKit) through Akka's logging.
+        if (system.Settings.Setup.Get<LoggerFactorySetup>() is { HasValue: true } setup)
+        {
+            SessionLogger = setup.Value.LoggerFactory.CreateLogger("ActorSmtp.Session");
+            TraceLogger = setup.Value.LoggerFactory.CreateLogger("ActorSmtp.Trace");
+        }
     }
+
+    /// <summary>Category ActorSmtp.Session: one line per session end; null without a logger factory.</summary>
+    public ILogger? SessionLogger { get; }
+
+    /// <summary>Category ActorSmtp.Trace: the protocol trace; null without a logger factory.</summary>
+    public ILogger? TraceLogger { get; }
 
     public TelemetrySettings Settings { get; }
 
