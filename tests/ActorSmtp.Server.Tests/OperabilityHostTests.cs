@@ -156,6 +156,28 @@ public sealed class OperabilityHostTests : IDisposable
         return host.Output;
     }
 
+    [Fact]
+    public async Task A_metrics_port_in_use_stops_start_up_with_exit_code_2_naming_the_key()
+    {
+        var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        try
+        {
+            var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+            var config = Config($$"""
+                actorsmtp.endpoints = [ { address = "127.0.0.1", port = 0 } ]
+                actorsmtp.metrics { enabled = on, port = {{port}} }
+                """);
+            using var host = HostProcess.Start($"--config \"{config}\"", _directory);
+            Assert.Equal(2, await host.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+            Assert.Contains("actorsmtp.metrics.port", host.Output);
+        }
+        finally
+        {
+            taken.Stop();
+        }
+    }
+
     [Theory]
     [InlineData("actorsmtp.limits.max-recipients = 0", "actorsmtp.limits.max-recipients")]
     [InlineData("actorsmtp.metrics.port = 0", "actorsmtp.metrics.port")]
