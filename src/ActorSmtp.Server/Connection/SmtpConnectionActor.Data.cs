@@ -89,8 +89,7 @@ internal sealed partial class SmtpConnectionActor
         var idLength = System.Text.Encoding.ASCII.GetBytes(messageId, reply[QueuedPrefix.Length..]);
         "\r\n"u8.CopyTo(reply[(QueuedPrefix.Length + idLength)..]);
         _transport.Reply(reply[..(QueuedPrefix.Length + idLength + 2)]);
-        _telemetry!.Replied(reply[..(QueuedPrefix.Length + idLength + 2)]);
-        _telemetry.MessageFinished(250, _decoder.Size);
+        _telemetry!.Queued(reply[..(QueuedPrefix.Length + idLength + 2)], _decoder.Size);
         _session.CompleteData(delivered: true);
         _message = null;
         _suspension = Suspension.None;

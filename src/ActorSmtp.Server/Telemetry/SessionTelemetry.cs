@@ -73,12 +73,13 @@ internal sealed class SessionTelemetry
             Trace("S: {Line}", Encoding.ASCII.GetString(reply.Bytes.Span).TrimEnd());
     }
 
-    /// <summary>The "250 ... queued as" reply, written without an <see cref="SmtpReply"/>.</summary>
-    public void Replied(ReadOnlySpan<byte> reply)
+    /// <summary>A message stored: the "250 ... queued as" reply (written without an <see cref="SmtpReply"/>) and its size.</summary>
+    public void Queued(ReadOnlySpan<byte> reply, long size)
     {
         _lastReply = 250;
         if (_trace)
             Trace("S: {Line}", Encoding.ASCII.GetString(reply).TrimEnd());
+        MessageFinished(250, size);
     }
 
     /// <summary>A message's end: the reply code the client got after DATA, and the body's size.</summary>
