@@ -72,7 +72,7 @@ public sealed class OperabilityHostTests : IDisposable
         double Moved(string name, params string[] labels) => Sample(after, name, labels) - Sample(before, name, labels);
 
         Assert.Equal(sent, Moved("actorsmtp_messages_accepted_total"));
-        Assert.Equal(sent, Moved("actorsmtp_sink_results_total", "sink=\"file\"", "result=\"stored\""));
+        Assert.Equal(sent, Moved("actorsmtp_sink_results_total", "sink=\"file\"", "result=\"stored\"", "code=\"250\""));
         Assert.Equal(sent, Moved("actorsmtp_sink_store_duration_seconds_count", "sink=\"file\""));
         Assert.Equal(1, Moved("actorsmtp_messages_rejected_total", "code=\"552\""));
         Assert.Equal(1, Moved("actorsmtp_limits_hits_total", "limit=\"max-message-size\""));

@@ -23,17 +23,20 @@ internal sealed class SinkMetrics(string sink)
     {
         if (started != 0)
             SmtpMetrics.SinkStoreDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, _sink);
-        SmtpMetrics.SinkResults.Add(1, _sink, result switch
+        var (outcome, code) = result switch
         {
-            SinkProtocol.Stored => Stored,
-            SinkProtocol.PermanentFailure => Permanent,
-            _ => Temporary,
-        });
+            SinkProtocol.Stored => (Stored, 250),
+            SinkProtocol.PermanentFailure { Code: >= 500 and <= 599 } p => (Permanent, p.Code),
+            SinkProtocol.PermanentFailure => (Permanent, 451), // an invalid code: the client gets 451
+            SinkProtocol.TemporaryFailure { Code: >= 400 and <= 499, ReplyText: not null } t => (Temporary, t.Code),
+            _ => (Temporary, 451),
+        };
+        SmtpMetrics.SinkResults.Add(1, _sink, outcome, SmtpMetrics.CodeTag(code));
     }
 
     /// <summary>A message the sink took but did not answer in time, or lost in a crash.</summary>
-    public void Failed() => SmtpMetrics.SinkResults.Add(1, _sink, Temporary);
+    public void Failed() => SmtpMetrics.SinkResults.Add(1, _sink, Temporary, SmtpMetrics.CodeTag(451));
 
     /// <summary>A message the sink was not given: restarting, or its circuit is open.</summary>
-    public void Unavailable() => SmtpMetrics.SinkResults.Add(1, _sink, NotSent);
+    public void Unavailable() => SmtpMetrics.SinkResults.Add(1, _sink, NotSent, SmtpMetrics.CodeTag(451));
 }

@@ -41,7 +41,7 @@ public static class SmtpMetrics
         "actorsmtp.sink.store.duration", "s", "Time a sink took to answer a message, by sink.", tags: null,
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
     internal static readonly Counter<long> SinkResults = Meter.CreateCounter<long>(
-        "actorsmtp.sink.results", null, "Answers per sink: stored, permanent_failure, temporary_failure (errors, timeouts, crashes), unavailable (restarting or circuit open).");
+        "actorsmtp.sink.results", null, "Answers per sink and reply code: stored, permanent_failure, temporary_failure (errors, timeouts, crashes), unavailable (restarting or circuit open).");
     internal static readonly Counter<long> TlsHandshakeFailures = Meter.CreateCounter<long>(
         "actorsmtp.tls.handshake_failures", null, "TLS handshakes that failed or timed out.");
     internal static readonly Counter<long> AuthFailures = Meter.CreateCounter<long>(
@@ -57,6 +57,9 @@ public static class SmtpMetrics
         new("tls", false), new("auth", true),
         new("tls", true), new("auth", true),
     ];
+
+    /// <summary>The <c>code</c> tag for an SMTP reply code, its value boxed once.</summary>
+    internal static KeyValuePair<string, object?> CodeTag(int code) => new("code", Codes[Math.Clamp(code, 0, 599)]);
 
     /// <summary>A limit's tag for <see cref="LimitHit"/>; build it once, keep it in a static field.</summary>
     public static KeyValuePair<string, object?> Limit(string name) => new("limit", name);
@@ -101,8 +104,8 @@ public static class SmtpMetrics
         if (code < 400)
             MessagesAccepted.Add(1);
         else if (code < 500)
-            MessagesTemporarilyFailed.Add(1, new KeyValuePair<string, object?>("code", Codes[code]));
+            MessagesTemporarilyFailed.Add(1, CodeTag(code));
         else
-            MessagesRejected.Add(1, new KeyValuePair<string, object?>("code", Codes[Math.Min(code, 599)]));
+            MessagesRejected.Add(1, CodeTag(code));
     }
 }
