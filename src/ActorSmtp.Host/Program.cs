@@ -27,4 +27,16 @@ hashPassword.SetAction(_ =>
     return 0;
 });
 root.Subcommands.Add(hashPassword);
+
+var run = new Command("run", "Runs the server (the default when no command is given).") { configOption };
+run.SetAction((result, cancellation) => ServerCommand.RunAsync(result.GetValue(configOption), cancellation));
+root.Subcommands.Add(run);
+
+var checkConfig = new Command("check-config",
+    "Validates the configuration, binds nothing, and prints the effective actorsmtp section with secrets masked; exit 2 naming the bad key.")
+{
+    configOption,
+};
+checkConfig.SetAction(result => ActorSmtp.Host.Cli.CheckConfigCommand.Run(result.GetValue(configOption), Console.Out, Console.Error));
+root.Subcommands.Add(checkConfig);
 return await root.Parse(args).InvokeAsync();

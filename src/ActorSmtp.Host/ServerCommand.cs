@@ -23,6 +23,7 @@ internal static class ServerCommand
         // No defaults: configuration is HOCON, and the default appsettings reload would watch the working
         // directory recursively, paying for every file the file sink creates there (measured: most of its CPU).
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        if (!Telemetry.TelemetryHosting.TryAdd(builder.Services, config)) return InvalidConfiguration;
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o =>
         {

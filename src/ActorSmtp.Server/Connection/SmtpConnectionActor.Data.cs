@@ -74,6 +74,7 @@ internal sealed partial class SmtpConnectionActor
     private bool Finish(SmtpReply reply, bool delivered)
     {
         Reply(reply);
+        _telemetry!.MessageFinished(reply.Code, _decoder.Size);
         _session.CompleteData(delivered);
         _message = null;
         _suspension = Suspension.None;
@@ -88,6 +89,7 @@ internal sealed partial class SmtpConnectionActor
         var idLength = System.Text.Encoding.ASCII.GetBytes(messageId, reply[QueuedPrefix.Length..]);
         "\r\n"u8.CopyTo(reply[(QueuedPrefix.Length + idLength)..]);
         _transport.Reply(reply[..(QueuedPrefix.Length + idLength + 2)]);
+        _telemetry!.Queued(reply[..(QueuedPrefix.Length + idLength + 2)], _decoder.Size);
         _session.CompleteData(delivered: true);
         _message = null;
         _suspension = Suspension.None;

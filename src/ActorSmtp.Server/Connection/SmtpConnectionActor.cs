@@ -50,6 +50,7 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
     private TlsInfo? _tls;
     private Suspension _suspension;
     private IncomingMessage? _message;
+    private Telemetry.SessionTelemetry? _telemetry;
 
     protected override void OnReceive(object message)
     {
@@ -78,7 +79,9 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
                 break;
             case ConnectionProtocol.Start start:
                 _transport = start.Transport;
+                _telemetry = Telemetry.SessionTelemetry.Start(Context, Log, settings.Session.Replies, _transport.LocalEndPoint, _transport.RemoteEndPoint);
                 _transport.Reply(settings.Session.Replies.Greeting.Bytes.Span);
+                _telemetry.Replied(settings.Session.Replies.Greeting);
                 _transport.SetDeadline(settings.ImplicitTls ? settings.Tls!.HandshakeTimeout : settings.CommandTimeout);
                 _transport.Start(Self, settings.ImplicitTls ? settings.Tls : null);
                 break;
@@ -95,6 +98,7 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
     {
         _message?.Fail(new IOException("The connection closed before the end of data."));
         _transport?.Dispose();
+        _telemetry?.End(_session, _tls);
     }
 
     /// <summary>Works through the held buffer until it is used up, the session closes, or it must wait.</summary>
@@ -134,6 +138,7 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
         var status = _lines.TryRead(ref reader, out var line);
         if (status == LineStatus.NeedMore)
             return false;
+        _telemetry!.Command(status, line, _session.InAuthExchange);
 
         var step = status == LineStatus.Line ? Execute(line) : _session.Reject(status);
         _lines.InAuthExchange = _session.InAuthExchange;
@@ -163,7 +168,11 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
         return _session.Execute(contiguous);
     }
 
-    private void Reply(Protocol.Replies.SmtpReply reply) => _transport.Reply(reply.Bytes.Span);
+    private void Reply(Protocol.Replies.SmtpReply reply)
+    {
+        _transport.Reply(reply.Bytes.Span);
+        _telemetry!.Replied(reply);
+    }
 
     private void OnDeadline()
     {
@@ -229,6 +238,7 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
     {
         if (_suspension != Suspension.Authenticating)
             return;
+        _telemetry!.AuthVerdict(identity);
         _suspension = Suspension.None;
         var step = _session.AuthenticationCompleted(identity);
         Reply(step.Reply!);

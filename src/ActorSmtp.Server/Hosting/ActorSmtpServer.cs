@@ -43,7 +43,7 @@ public sealed class ActorSmtpServer
         var listener = system.ActorOf(Props.Create(() => new SmtpListenerActor(settings, sinks.Entry, tls, authenticator)), $"{name}-listener");
         var bound = await listener.Ask<ListenerProtocol.Bound>(ListenerProtocol.Bind.Instance, TimeSpan.FromSeconds(30))
             .ConfigureAwait(false);
-        return new ActorSmtpServer(listener, sinks, bound.EndPoints);
+        return Telemetry.SmtpTelemetry.Started(system, new ActorSmtpServer(listener, sinks, bound.EndPoints), settings);
     }
 
     /// <summary>The configured custom authenticator, or the built-in one over <c>actorsmtp.auth.users</c>.</summary>

@@ -177,6 +177,7 @@ internal sealed class SmtpListenerActor : UntypedActor, IWithTimers
     private void Refuse(Socket socket)
     {
         _log.Warning("Refusing {0}: max-connections ({1}) reached", socket.RemoteEndPoint, _maxConnections);
+        Telemetry.SmtpMetrics.ConnectionRefused("max-connections");
         try
         {
             socket.Blocking = false;

@@ -21,6 +21,7 @@ internal sealed class SinkSupervisor : UntypedActor, IWithTimers
     private readonly SinkCircuit _circuit;
     private readonly Dictionary<string, Pending> _pending = new(StringComparer.Ordinal);
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Telemetry.SinkMetrics _metrics;
     private IActorRef? _child;
     private int _crashes;
 
@@ -30,6 +31,7 @@ internal sealed class SinkSupervisor : UntypedActor, IWithTimers
         _restart = restart;
         _fallback = fallback;
         _circuit = new SinkCircuit(sink.CircuitBreaker);
+        _metrics = new Telemetry.SinkMetrics(sink.Name);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -79,6 +81,7 @@ internal sealed class SinkSupervisor : UntypedActor, IWithTimers
     {
         if (_child is null || !_circuit.Allows(DateTime.UtcNow) || _pending.ContainsKey(store.MessageId))
         {
+            _metrics.Unavailable();
             Fail(store, replyTo, _child is null ? "sink is restarting" : "circuit breaker open");
             return;
         }
@@ -98,6 +101,7 @@ internal sealed class SinkSupervisor : UntypedActor, IWithTimers
     {
         if (!_pending.Remove(result.MessageId, out var pending))
             return; // answered already: it timed out, or the sink crashed first
+        _metrics.Answered(pending.Started, result);
         if (result is SinkProtocol.TemporaryFailure { ReplyText: null } failure)
         {
             _log.Warning("Sink {0} could not store message {1}: {2}", _sink.Name, result.MessageId, failure.Reason);
@@ -121,6 +125,7 @@ internal sealed class SinkSupervisor : UntypedActor, IWithTimers
         {
             _pending.Remove(pending.Store.MessageId);
             _log.Warning("Sink {0} did not answer for message {1} within {2}", _sink.Name, pending.Store.MessageId, _sink.Timeout);
+            _metrics.Failed();
             Failed(pending, new SinkProtocol.TemporaryFailure(pending.Store.MessageId, "sink timeout"));
         }
     }
@@ -131,7 +136,10 @@ internal sealed class SinkSupervisor : UntypedActor, IWithTimers
         var delay = Backoff(_crashes++);
         _log.Warning("Sink {0} stopped after a failure; restarting it in {1}", _sink.Name, delay);
         foreach (var pending in _pending.Values.ToArray())
+        {
+            _metrics.Failed();
             Failed(pending, new SinkProtocol.TemporaryFailure(pending.Store.MessageId, "sink crashed"));
+        }
         _pending.Clear();
         Timers.StartSingleTimer(nameof(RestartSink), RestartSink.Instance, delay);
     }
@@ -187,6 +195,7 @@ internal sealed class SinkSupervisor : UntypedActor, IWithTimers
         public SinkProtocol.Store Store { get; } = store;
         public IActorRef ReplyTo { get; } = replyTo;
         public DateTime Deadline { get; } = deadline;
+        public long Started { get; } = Telemetry.SinkMetrics.Now();
         public ForkedBody? Fork { get; set; }
         public RetainedBody? Copy { get; set; }
     }

@@ -205,6 +205,7 @@ internal sealed class SocketTransport : IDisposable
         }
         catch
         {
+            Telemetry.SmtpMetrics.TlsHandshakeFailed();
             await tls.DisposeAsync().ConfigureAwait(false);
             throw; // ends the read loop: a failed handshake closes the connection, never falls back to plaintext
         }

@@ -1,0 +1,116 @@
+using System.Net;
+using System.Text;
+using ActorSmtp.Server.Configuration;
+using ActorSmtp.Server.Telemetry;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+
+namespace ActorSmtp.Host.Telemetry;
+
+/// <summary>
+/// <c>/metrics</c> (OpenTelemetry's Prometheus exporter over the "ActorSmtp" meter) and <c>/healthz</c> on one
+/// address and port. Both are HttpListeners of this process: the managed HttpListener shares one socket per
+/// address and port between listeners and routes each request to the longest matching prefix, so our
+/// <c>/healthz/</c> prefix sits beside the exporter's root prefix.
+/// </summary>
+internal sealed class MetricsEndpoint : IDisposable
+{
+    private readonly MeterProvider _meters;
+    private readonly HttpListener _health;
+    private readonly Func<Task<HealthReport>> _check;
+
+    private MetricsEndpoint(MeterProvider meters, HttpListener health, Func<Task<HealthReport>> check)
+    {
+        _meters = meters;
+        _health = health;
+        _check = check;
+    }
+
+    /// <summary>Starts both endpoints; a port that cannot be bound is a <see cref="SettingsException"/> on <c>actorsmtp.metrics.port</c>.</summary>
+    public static MetricsEndpoint Start(MetricsSettings settings, Func<Task<HealthReport>> check)
+    {
+        var host = HostName(settings.Address);
+        MeterProvider? meters = null;
+        var health = new HttpListener();
+        try
+        {
+            meters = Sdk.CreateMeterProviderBuilder()
+                .AddMeter(SmtpMetrics.MeterName)
+                .AddPrometheusHttpListener(o =>
+                {
+                    o.Host = host;
+                    o.Port = settings.Port;
+                    o.ScrapeResponseCacheDurationMilliseconds = 0; // a scrape right after a message sees it
+                })
+                .Build();
+            health.Prefixes.Add($"http://{host}:{settings.Port}/healthz/");
+            health.Start();
+        }
+        catch (Exception ex) when (ex is HttpListenerException or System.Net.Sockets.SocketException or InvalidOperationException)
+        {
+            meters?.Dispose();
+            health.Close();
+            throw new SettingsException("actorsmtp.metrics.port", $"cannot listen on {settings.Address}:{settings.Port}: {ex.Message}", ex);
+        }
+        var endpoint = new MetricsEndpoint(meters, health, check);
+        _ = endpoint.ServeAsync();
+        return endpoint;
+    }
+
+    public void Dispose()
+    {
+        _health.Close();
+        _meters.Dispose();
+    }
+
+    // The managed HttpListener matches a prefix's host against the request's Host header; "*" matches any.
+    private static string HostName(string address) => address switch
+    {
+        "0.0.0.0" or "::" or "*" or "+" => "*",
+        _ when IPAddress.TryParse(address, out var ip) && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 => $"[{ip}]",
+        _ => address,
+    };
+
+    private async Task ServeAsync()
+    {
+        while (_health.IsListening)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _health.GetContextAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                return; // stopped
+            }
+            _ = AnswerAsync(context);
+        }
+    }
+
+    private async Task AnswerAsync(HttpListenerContext context)
+    {
+        try
+        {
+            HealthReport report;
+            try
+            {
+                report = await _check().ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                report = new HealthReport([$"health check failed: {ex.Message}"]);
+            }
+            var body = Encoding.UTF8.GetBytes(report + "\n");
+            context.Response.StatusCode = report.IsHealthy ? 200 : 503;
+            context.Response.ContentType = "text/plain; charset=utf-8";
+            context.Response.ContentLength64 = body.Length;
+            await context.Response.OutputStream.WriteAsync(body).ConfigureAwait(false);
+            context.Response.Close();
+        }
+        catch (Exception ex) when (ex is HttpListenerException or IOException or ObjectDisposedException)
+        {
+            // The prober went away.
+        }
+    }
+}

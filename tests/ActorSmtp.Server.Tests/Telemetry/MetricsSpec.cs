@@ -1,0 +1,111 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using System.Net.Sockets;
+using System.Text;
+using Akka.Actor;
+using ActorSmtp.Server.Auth;
+using ActorSmtp.Server.Listener;
+using ActorSmtp.Server.Telemetry;
+using Xunit;
+
+namespace ActorSmtp.Server.Tests.Telemetry;
+
+/// <summary>
+/// The instruments behind /metrics, read in process with a <see cref="MeterListener"/>: TLS handshake failures,
+/// AUTH failures, limit hits, refused connections. The meter is process-wide and other tests run alongside,
+/// so these check that a count moved by at least what this test caused.
+/// </summary>
+public sealed class MetricsSpec : IDisposable
+{
+    private readonly MeterListener _listener = new();
+    private readonly ConcurrentDictionary<string, long> _counts = new();
+
+    public MetricsSpec()
+    {
+        _listener.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument.Meter.Name == SmtpMetrics.MeterName)
+                listener.EnableMeasurementEvents(instrument);
+        };
+        _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            var key = instrument.Name;
+            foreach (var tag in tags)
+                key += $"|{tag.Key}={tag.Value}";
+            _counts.AddOrUpdate(key, value, (_, total) => total + value);
+        });
+        _listener.Start();
+    }
+
+    public void Dispose() => _listener.Dispose();
+
+    private long Count(string key) => _counts.GetValueOrDefault(key);
+
+    [Fact]
+    public async Task Tls_failures_auth_failures_limit_hits_and_refusals_are_counted()
+    {
+        await using var server = await TestServer.StartAsync($$"""
+            actorsmtp {
+              endpoints = [ { address = "127.0.0.1", port = 0, tls = implicit },
+                            { address = "127.0.0.1", port = 0, auth = optional } ]
+              auth { users = [ { name = alice, password-hash = "{{PasswordHash.Create("right")}}" } ], allow-insecure-auth = on, failure-delay = 10ms }
+              limits { max-recipients = 1, max-connections = 2 }
+            }
+            """);
+        var plain = server.Server.EndPoints[1];
+
+        // First, while no other connection counts against max-connections.
+        using (var tls = new TcpClient())
+        {
+            await tls.ConnectAsync(server.Server.EndPoints[0]);
+            await tls.GetStream().WriteAsync("EHLO not-tls\r\n\r\n\r\n"u8.ToArray()); // not a TLS ClientHello
+            var buffer = new byte[256];
+            try
+            {
+                while (await tls.GetStream().ReadAsync(buffer) > 0)
+                {
+                }
+            }
+            catch (IOException)
+            {
+                // reset by the server: as good as closed
+            }
+        }
+
+        await AssertEventuallyAsync(() => server.Server.Listener
+            .Ask<ListenerProtocol.Status>(ListenerProtocol.GetStatus.Instance, TimeSpan.FromSeconds(3)).Result.ActiveConnections == 0,
+            "the failed TLS connection is gone");
+
+        await using var first = await RawSmtpClient.ConnectAsync(plain);
+        await first.ExpectAsync("220");
+        await first.SendAsync("EHLO counted\r\n");
+        await first.ExpectAsync("250");
+        await first.SendAsync($"AUTH PLAIN {Convert.ToBase64String(Encoding.UTF8.GetBytes("\0alice\0wrong"))}\r\n");
+        await first.ExpectAsync("535");
+        await first.SendAsync("MAIL FROM:<a@b.test>\r\nRCPT TO:<one@x.test>\r\nRCPT TO:<two@x.test>\r\n");
+        await first.ExpectAsync("250");
+        await first.ExpectAsync("250");
+        await first.ExpectAsync("452 4.5.3");
+
+        await using (var second = await RawSmtpClient.ConnectAsync(plain))
+        {
+            await second.ExpectAsync("220");
+            await using var third = await RawSmtpClient.ConnectAsync(plain);
+            await third.ExpectAsync("421 4.7.0"); // max-connections = 2
+        }
+
+        await AssertEventuallyAsync(() => Count("actorsmtp.tls.handshake_failures") >= 1, "tls.handshake_failures");
+        Assert.True(Count("actorsmtp.auth.failures") >= 1);
+        Assert.True(Count("actorsmtp.limits.hits|limit=max-recipients") >= 1);
+        Assert.True(Count("actorsmtp.limits.hits|limit=max-connections") >= 1);
+        Assert.True(Count("actorsmtp.connections.refused|reason=max-connections") >= 1);
+        Assert.True(Count("actorsmtp.connections.accepted") >= 3);
+    }
+
+    private static async Task AssertEventuallyAsync(Func<bool> condition, string what)
+    {
+        for (var i = 0; i < 100 && !condition(); i++)
+            await Task.Delay(50);
+        Assert.True(condition(), what);
+    }
+}
