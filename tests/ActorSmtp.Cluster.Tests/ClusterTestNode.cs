@@ -51,6 +51,8 @@ internal sealed class ClusterTestNode : IAsyncDisposable
               }
             }
             akka.loglevel = WARNING
+            # Leaving waits for the others to agree; with a crashed member that cannot happen: do not wait 10 s for it.
+            akka.coordinated-shutdown.phases.cluster-exiting.timeout = 2s
             {{hocon}}
             """);
         var settings = ActorSmtpSettings.FromConfig(config);
