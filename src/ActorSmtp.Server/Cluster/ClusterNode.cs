@@ -43,29 +43,36 @@ public sealed class ClusterNode
     internal static SinkTopology StartStorageProxy(ActorSystem system, ActorSmtpSettings settings) =>
         SinkTopology.Remote(system.ActorOf(StorageProxyActor.Props(settings), "sink-storage-proxy"));
 
+    /// <summary>
+    /// This node's cluster part before it joins: the <see cref="Counters"/> are usable at once (for the
+    /// listener's limits), the other nodes' counts arrive once it is up.
+    /// </summary>
+    internal static ClusterNode Create(ActorSystem system, ActorSmtpSettings settings) => new(system, settings.Cluster);
+
     /// <summary>Starts the node's cluster actors, then joins (or founds) the cluster.</summary>
-    internal static ClusterNode Start(ActorSystem system, ActorSmtpSettings settings, SinkTopology sinks, IActorRef? listener)
+    internal ClusterNode Start(ActorSmtpSettings settings, SinkTopology sinks, IActorRef? listener)
     {
-        var node = new ClusterNode(system, settings.Cluster);
+        var system = System;
         var cluster = Akka.Cluster.Cluster.Get(system);
         var storage = settings.Cluster.OwnsStorage
             ? system.ActorOf(Props.Create(() => new StorageNodeActor(sinks.Entry)), StorageProtocol.StorageNodeName)
             : null;
         var proxy = settings.Cluster.OwnsStorage ? null : sinks.Entry;
-        system.ActorOf(Props.Create(() => new NodeInfoActor(listener, storage, proxy, node.Counters)), NodeInfoActor.Name);
+        var counters = Counters;
+        system.ActorOf(Props.Create(() => new NodeInfoActor(listener, storage, proxy, counters)), NodeInfoActor.Name);
         if (settings.Cluster.View.Enabled)
         {
             var view = new ClusterViewServer(system, settings.Cluster.View.Address, settings.Cluster.View.Port);
-            node.ViewUrl = view.Url;
+            ViewUrl = view.Url;
             system.RegisterOnTermination(view.Dispose);
         }
-        cluster.RegisterOnMemberUp(() => node._up.TrySetResult());
+        cluster.RegisterOnMemberUp(() => _up.TrySetResult());
         var seeds = settings.Cluster.SeedNodes.Select(s => SeedAddress(s, system.Name)).ToList();
         if (seeds.Count == 0)
             cluster.Join(cluster.SelfAddress); // the founder; the others name it as their seed
         else
             cluster.JoinSeedNodes(seeds);
-        return node;
+        return this;
     }
 
     private static Address SeedAddress(string seed, string systemName)

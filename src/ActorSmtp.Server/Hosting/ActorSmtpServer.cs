@@ -42,16 +42,16 @@ public sealed class ActorSmtpServer
         // Actor systems made without our configuration still need its Akka-level parts (mailbox, dispatcher).
         system.Settings.InjectTopLevelFallback(ActorSmtpConfig.Reference);
         WarnIfOpen(system, settings);
+        var cluster = settings.Cluster.Enabled ? ClusterNode.Create(system, settings) : null;
         var sinks = settings.Cluster.OwnsStorage ? SinkTopology.Start(system, settings) : ClusterNode.StartStorageProxy(system, settings);
         if (!settings.Cluster.SpeaksSmtp) // a storage-only cluster node: no listener
-            return new ActorSmtpServer(ActorRefs.Nobody, sinks, [], ClusterNode.Start(system, settings, sinks, listener: null));
+            return new ActorSmtpServer(ActorRefs.Nobody, sinks, [], cluster!.Start(settings, sinks, listener: null));
         var tls = settings.Endpoints.Any(e => e.Tls != EndpointTls.None) ? new CertificateStore(settings.Tls, settings.Hostname) : null;
         var authenticator = settings.Endpoints.Any(e => e.Auth != AuthMode.Off) ? StartAuthenticator(system, settings.Auth, name) : null;
         var listener = system.ActorOf(Props.Create(() => new SmtpListenerActor(settings, sinks.Entry, tls, authenticator)), $"{name}-listener");
         var bound = await listener.Ask<ListenerProtocol.Bound>(ListenerProtocol.Bind.Instance, TimeSpan.FromSeconds(30))
             .ConfigureAwait(false);
-        var cluster = settings.Cluster.Enabled ? ClusterNode.Start(system, settings, sinks, listener) : null;
-        return new ActorSmtpServer(listener, sinks, bound.EndPoints, cluster);
+        return new ActorSmtpServer(listener, sinks, bound.EndPoints, cluster?.Start(settings, sinks, listener));
     }
 
     /// <summary>The configured custom authenticator, or the built-in one over <c>actorsmtp.auth.users</c>.</summary>
