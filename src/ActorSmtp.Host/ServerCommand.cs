@@ -33,6 +33,7 @@ internal static class ServerCommand
         });
         builder.Services.AddAkka("actorsmtp", (akka, _) => akka
             .AddHocon(config, HoconAddMode.Prepend)
+            .AddHocon(settings.Cluster.AkkaConfig(), HoconAddMode.Prepend) // actorsmtp.cluster → akka.cluster/remote; empty when off
             .ConfigureLoggers(loggers =>
             {
                 loggers.LogLevel = LogLevel.InfoLevel;

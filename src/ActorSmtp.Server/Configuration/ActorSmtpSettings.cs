@@ -41,6 +41,9 @@ public sealed record ActorSmtpSettings
     /// <summary>How long a connection waits for the sinks' answer at most: the longest timeout chain, plus a margin.</summary>
     public required TimeSpan SinkResponseDeadline { get; init; }
 
+    /// <summary>Several nodes as one Akka.Cluster (<c>actorsmtp.cluster</c>); off by default.</summary>
+    public ClusterSettings Cluster { get; init; } = ClusterSettings.Off;
+
     /// <summary>Reads and validates the <c>actorsmtp</c> section; throws <see cref="SettingsException"/> naming the bad key.</summary>
     /// <param name="catalog">Sink types registered in code, besides the built-in ones and type names.</param>
     public static ActorSmtpSettings FromConfig(Config config, SinkCatalog? catalog = null)
@@ -78,6 +81,7 @@ public sealed record ActorSmtpSettings
             Sinks = sinks.Sinks,
             Routes = sinks.Routes,
             SinkResponseDeadline = sinks.ResponseDeadline() + TimeSpan.FromSeconds(1),
+            Cluster = ClusterSettings.From(root.Section("cluster")),
         };
     }
 

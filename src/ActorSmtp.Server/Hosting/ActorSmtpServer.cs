@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Event;
 using ActorSmtp.Protocol.Session;
 using ActorSmtp.Server.Auth;
+using ActorSmtp.Server.Cluster;
 using ActorSmtp.Server.Configuration;
 using ActorSmtp.Server.Listener;
 using ActorSmtp.Server.Sinks;
@@ -13,12 +14,16 @@ namespace ActorSmtp.Server.Hosting;
 /// <summary>A running ActorSmtp inside an <see cref="ActorSystem"/>: the sink, the listener and the endpoints it bound.</summary>
 public sealed class ActorSmtpServer
 {
-    private ActorSmtpServer(IActorRef listener, SinkTopology sinks, IReadOnlyList<IPEndPoint> endPoints)
+    private ActorSmtpServer(IActorRef listener, SinkTopology sinks, IReadOnlyList<IPEndPoint> endPoints, ClusterNode? cluster = null)
     {
         Listener = listener;
         Sinks = sinks;
         EndPoints = endPoints;
+        Cluster = cluster;
     }
+
+    /// <summary>This node's part in the cluster, when <c>actorsmtp.cluster.enabled = on</c>.</summary>
+    public ClusterNode? Cluster { get; }
 
     public IActorRef Listener { get; }
 
@@ -37,13 +42,18 @@ public sealed class ActorSmtpServer
         // Actor systems made without our configuration still need its Akka-level parts (mailbox, dispatcher).
         system.Settings.InjectTopLevelFallback(ActorSmtpConfig.Reference);
         WarnIfOpen(system, settings);
-        var sinks = SinkTopology.Start(system, settings);
+        var cluster = settings.Cluster.Enabled ? ClusterNode.Create(system, settings) : null;
+        var sinks = settings.Cluster.OwnsStorage ? SinkTopology.Start(system, settings) : ClusterNode.StartStorageProxy(system, settings);
+        if (!settings.Cluster.SpeaksSmtp) // a storage-only cluster node: no listener
+            return Telemetry.SmtpTelemetry.Started(system,
+                new ActorSmtpServer(ActorRefs.Nobody, sinks, [], cluster!.Start(settings, sinks, listener: null)), settings);
         var tls = settings.Endpoints.Any(e => e.Tls != EndpointTls.None) ? new CertificateStore(settings.Tls, settings.Hostname) : null;
         var authenticator = settings.Endpoints.Any(e => e.Auth != AuthMode.Off) ? StartAuthenticator(system, settings.Auth, name) : null;
         var listener = system.ActorOf(Props.Create(() => new SmtpListenerActor(settings, sinks.Entry, tls, authenticator)), $"{name}-listener");
         var bound = await listener.Ask<ListenerProtocol.Bound>(ListenerProtocol.Bind.Instance, TimeSpan.FromSeconds(30))
             .ConfigureAwait(false);
-        return Telemetry.SmtpTelemetry.Started(system, new ActorSmtpServer(listener, sinks, bound.EndPoints), settings);
+        return Telemetry.SmtpTelemetry.Started(system,
+            new ActorSmtpServer(listener, sinks, bound.EndPoints, cluster?.Start(settings, sinks, listener)), settings);
     }
 
     /// <summary>The configured custom authenticator, or the built-in one over <c>actorsmtp.auth.users</c>.</summary>

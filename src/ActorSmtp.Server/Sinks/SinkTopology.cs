@@ -32,6 +32,9 @@ public sealed class SinkTopology
         return new SinkTopology(entry, refs);
     }
 
+    /// <summary>No local sinks: every message goes to <paramref name="entry"/> (a cluster node without the storage role).</summary>
+    internal static SinkTopology Remote(IActorRef entry) => new(entry, new Dictionary<string, IActorRef>(StringComparer.Ordinal));
+
     private static IActorRef Start(IActorRefFactory system, ActorSmtpSettings settings, string name, Dictionary<string, IActorRef> refs)
     {
         if (refs.TryGetValue(name, out var started))

@@ -28,6 +28,20 @@ public static class SmtpHealth
             return new HealthReport(["server not started"]);
         var (server, settings) = running;
         var problems = new List<string>();
+        if (settings.Cluster.SpeaksSmtp) // a storage-only cluster node has no listener
+            await CheckListenerAsync(server, settings, problems).ConfigureAwait(false);
+        var checks = server.Sinks.Sinks
+            .Where(sink => settings.Sinks.TryGetValue(sink.Key, out var s) && !s.IsFanOut)
+            .Select(sink => SinkProblemAsync(sink.Key, sink.Value))
+            .ToArray();
+        foreach (var problem in await Task.WhenAll(checks).ConfigureAwait(false))
+            if (problem is not null)
+                problems.Add(problem);
+        return new HealthReport(problems);
+    }
+
+    private static async Task CheckListenerAsync(ActorSmtpServer server, ActorSmtpSettings settings, List<string> problems)
+    {
         try
         {
             var status = await server.Listener.Ask<ListenerProtocol.Status>(ListenerProtocol.GetStatus.Instance, AskTimeout).ConfigureAwait(false);
@@ -38,14 +52,6 @@ public static class SmtpHealth
         {
             problems.Add("listener: not running");
         }
-        var checks = server.Sinks.Sinks
-            .Where(sink => settings.Sinks.TryGetValue(sink.Key, out var s) && !s.IsFanOut)
-            .Select(sink => SinkProblemAsync(sink.Key, sink.Value))
-            .ToArray();
-        foreach (var problem in await Task.WhenAll(checks).ConfigureAwait(false))
-            if (problem is not null)
-                problems.Add(problem);
-        return new HealthReport(problems);
     }
 
     private static async Task<string?> SinkProblemAsync(string name, IActorRef supervisor)

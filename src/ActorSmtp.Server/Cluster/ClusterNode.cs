@@ -1,0 +1,85 @@
+using Akka.Actor;
+using Akka.Cluster;
+using ActorSmtp.Server.Configuration;
+using ClusterSettings = ActorSmtp.Server.Configuration.ClusterSettings;
+using ActorSmtp.Server.Sinks;
+
+namespace ActorSmtp.Server.Cluster;
+
+/// <summary>
+/// This node's part in an ActorSmtp cluster (<c>actorsmtp.cluster.enabled = on</c>): joins the seed nodes,
+/// serves its sinks to front nodes when it has the storage role, answers the cluster view, and holds the
+/// cluster-wide per-client <see cref="Counters"/>.
+/// </summary>
+public sealed class ClusterNode
+{
+    private readonly TaskCompletionSource _up = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private ClusterNode(ActorSystem system, ClusterSettings settings)
+    {
+        System = system;
+        Settings = settings;
+        Counters = new ClusterClientCounters(system);
+    }
+
+    public ActorSystem System { get; }
+    public ClusterSettings Settings { get; }
+
+    /// <summary>Cluster-wide per-client connection and rate counters (eventually consistent; see its remarks).</summary>
+    public ClusterClientCounters Counters { get; }
+
+    /// <summary>This node's cluster address (the bound remoting port resolved).</summary>
+    public Address SelfAddress => Akka.Cluster.Cluster.Get(System).SelfAddress;
+
+    /// <summary>Completes when this node is Up in the cluster.</summary>
+    public Task WhenUp => _up.Task;
+
+    /// <summary>The URL of the cluster view, when it is enabled.</summary>
+    public string? ViewUrl { get; private set; }
+
+    /// <summary>
+    /// The sink entry of a node without the storage role: a proxy to the storage nodes, and no local sinks.
+    /// </summary>
+    internal static SinkTopology StartStorageProxy(ActorSystem system, ActorSmtpSettings settings) =>
+        SinkTopology.Remote(system.ActorOf(StorageProxyActor.Props(settings), "sink-storage-proxy"));
+
+    /// <summary>
+    /// This node's cluster part before it joins: the <see cref="Counters"/> are usable at once (for the
+    /// listener's limits), the other nodes' counts arrive once it is up.
+    /// </summary>
+    internal static ClusterNode Create(ActorSystem system, ActorSmtpSettings settings) => new(system, settings.Cluster);
+
+    /// <summary>Starts the node's cluster actors, then joins (or founds) the cluster.</summary>
+    internal ClusterNode Start(ActorSmtpSettings settings, SinkTopology sinks, IActorRef? listener)
+    {
+        var system = System;
+        var cluster = Akka.Cluster.Cluster.Get(system);
+        var storage = settings.Cluster.OwnsStorage
+            ? system.ActorOf(Props.Create(() => new StorageNodeActor(sinks.Entry)), StorageProtocol.StorageNodeName)
+            : null;
+        var proxy = settings.Cluster.OwnsStorage ? null : sinks.Entry;
+        var counters = Counters;
+        system.ActorOf(Props.Create(() => new NodeInfoActor(listener, storage, proxy, counters)), NodeInfoActor.Name);
+        if (settings.Cluster.View.Enabled)
+        {
+            var view = new ClusterViewServer(system, settings.Cluster.View.Address, settings.Cluster.View.Port);
+            ViewUrl = view.Url;
+            system.RegisterOnTermination(view.Dispose);
+        }
+        cluster.RegisterOnMemberUp(() => _up.TrySetResult());
+        var seeds = settings.Cluster.SeedNodes.Select(s => SeedAddress(s, system.Name)).ToList();
+        if (seeds.Count == 0)
+            cluster.Join(cluster.SelfAddress); // the founder; the others name it as their seed
+        else
+            cluster.JoinSeedNodes(seeds);
+        return this;
+    }
+
+    private static Address SeedAddress(string seed, string systemName)
+    {
+        if (seed.Contains("://", StringComparison.Ordinal))
+            return Address.Parse(seed);
+        var colon = seed.LastIndexOf(':');
+        return new Address("akka.tcp", systemName, seed[..colon].Trim('[', ']'), int.Parse(seed[(colon + 1)..]));
+    }
+}

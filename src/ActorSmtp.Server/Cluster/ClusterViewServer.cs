@@ -1,0 +1,128 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Event;
+
+namespace ActorSmtp.Server.Cluster;
+
+/// <summary>
+/// GET /cluster on <c>actorsmtp.cluster.view</c>: the members as this node sees them (address, roles, status,
+/// reachability, leader) and each reachable member's numbers (<see cref="NodeInfoActor.Info"/>), as JSON.
+/// A plain <see cref="HttpListener"/>: no web framework for one read-only document.
+/// </summary>
+internal sealed class ClusterViewServer : IDisposable
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.KebabCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        WriteIndented = true,
+    };
+
+    private readonly ActorSystem _system;
+    private readonly HttpListener _http = new();
+    private readonly ILoggingAdapter _log;
+
+    public ClusterViewServer(ActorSystem system, IPAddress address, int port)
+    {
+        _system = system;
+        _log = Logging.GetLogger(system, typeof(ClusterViewServer));
+        var host = address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) ? "+" : address.ToString();
+        Url = $"http://{(address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{host}]" : host)}:{port}/";
+        _http.Prefixes.Add(Url);
+        _http.Start();
+        _ = ServeAsync();
+    }
+
+    public string Url { get; }
+
+    public void Dispose()
+    {
+        try { _http.Close(); } catch (ObjectDisposedException) { }
+    }
+
+    /// <summary>The document GET /cluster returns.</summary>
+    public static async Task<object> ViewAsync(ActorSystem system)
+    {
+        var cluster = Akka.Cluster.Cluster.Get(system);
+        var state = cluster.State;
+        var members = await Task.WhenAll(state.Members.Select(async m =>
+        {
+            var reachable = !state.Unreachable.Contains(m);
+            NodeInfoActor.Info? info = null;
+            if (reachable && m.Status == MemberStatus.Up)
+            {
+                try
+                {
+                    info = await system.ActorSelection(new RootActorPath(m.Address) / "user" / NodeInfoActor.Name)
+                        .Ask<NodeInfoActor.Info>(NodeInfoActor.GetInfo.Instance, TimeSpan.FromSeconds(2));
+                }
+                catch (Exception ex) when (ex is AskTimeoutException or ActorNotFoundException)
+                {
+                }
+            }
+            return new
+            {
+                address = m.Address.ToString(),
+                roles = m.Roles.OrderBy(r => r, StringComparer.Ordinal).ToArray(),
+                status = m.Status.ToString().ToLowerInvariant(),
+                reachable,
+                sessions = info?.Sessions,
+                storage = info?.Storage,
+                forwarded = info?.Forwarded,
+                counters = info?.Counters,
+            };
+        }));
+        return new
+        {
+            self = cluster.SelfAddress.ToString(),
+            leader = state.Leader?.ToString(),
+            members,
+        };
+    }
+
+    private async Task ServeAsync()
+    {
+        while (_http.IsListening)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _http.GetContextAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                return; // closed
+            }
+            _ = AnswerAsync(context);
+        }
+    }
+
+    private async Task AnswerAsync(HttpListenerContext context)
+    {
+        var response = context.Response;
+        try
+        {
+            if (context.Request.HttpMethod != "GET" || context.Request.Url?.AbsolutePath.TrimEnd('/') is not ("/cluster" or ""))
+            {
+                response.StatusCode = 404;
+                return;
+            }
+            var body = JsonSerializer.SerializeToUtf8Bytes(await ViewAsync(_system).ConfigureAwait(false), Json);
+            response.ContentType = "application/json";
+            response.ContentLength64 = body.Length;
+            await response.OutputStream.WriteAsync(body).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            _log.Warning(ex, "Cluster view request failed");
+            response.StatusCode = 500;
+        }
+        finally
+        {
+            try { response.Close(); } catch (Exception) { /* client gone */ }
+        }
+    }
+}
