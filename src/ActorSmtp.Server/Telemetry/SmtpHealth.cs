@@ -1,3 +1,5 @@
+using ActorSmtp.Server.Configuration;
+using ActorSmtp.Server.Hosting;
 using System.Text;
 using Akka.Actor;
 using ActorSmtp.Server.Listener;
