@@ -10,12 +10,30 @@ namespace ActorSmtp.Server.Connection;
 /// <summary>The body phase: decoding DATA, streaming it to the sink, and turning the sink's answer into the reply.</summary>
 internal sealed partial class SmtpConnectionActor
 {
-    private const int MaxHeaderBytes = 64 * 1024;
+    /// <summary>RFC 5321 §4.5.3.1.6: 1000 octets including CR LF.</summary>
+    private const int MaxDataLineLength = 998;
+
+    private long _dataStarted; // Environment.TickCount64 at DATA, moved on by the time the sink held us back
+    private long _pausedAt;
 
     private void BeginMessage()
     {
         _decoder.Reset();
-        _message = new IncomingMessage(MessageIds.Next(), DateTimeOffset.UtcNow, MaxHeaderBytes);
+        _dataStarted = Environment.TickCount64;
+        _message = new IncomingMessage(MessageIds.Next(), DateTimeOffset.UtcNow, settings.Limits.MaxHeaderSize);
+    }
+
+    /// <summary>
+    /// data-timeout of silence at most; with min-data-rate also data-timeout after DATA plus the time the
+    /// bytes so far may take at that rate (Postfix smtpd_min_data_rate), so a trickle cannot hold the session.
+    /// </summary>
+    private void SetDataDeadline()
+    {
+        var timeout = (long)settings.DataTimeout.TotalMilliseconds;
+        var deadline = Environment.TickCount64 + timeout;
+        if (settings.Limits.MinDataRate > 0)
+            deadline = Math.Min(deadline, _dataStarted + timeout + _decoder.Size * 1000 / settings.Limits.MinDataRate);
+        _transport.SetDeadlineAt(deadline);
     }
 
     /// <summary>Decodes body bytes from <paramref name="reader"/>; false when it must wait (more input, sink, room).</summary>
@@ -38,6 +56,8 @@ internal sealed partial class SmtpConnectionActor
                 message.Fail(new InvalidDataException("The message exceeds the size limit.")); // counted, not buffered (RFC 1870)
             else
                 message.Commit(written);
+            if (message.HeaderTooLarge && !message.IsDiscarding)
+                message.Fail(new InvalidDataException("The header block exceeds max-header-size.")); // refused at the end
 
             if (!message.StoreSent && !message.IsDiscarding && message.HeadersComplete && !_decoder.IsComplete)
                 SendToSink(message.StartStreaming(Envelope(message)));
@@ -50,6 +70,8 @@ internal sealed partial class SmtpConnectionActor
     {
         var refusal = _decoder.SawBareLineEnding ? StandardReplies.BareLineEndingInData
             : _decoder.Size > settings.Session.MaxMessageSize ? StandardReplies.MessageTooBig
+            : message.HeaderTooLarge ? StandardReplies.HeaderTooLarge
+            : settings.Limits.RejectLongDataLines && _decoder.LongestLine > MaxDataLineLength ? StandardReplies.DataLineTooLong
             : null;
         if (refusal is not null)
         {
@@ -98,6 +120,7 @@ internal sealed partial class SmtpConnectionActor
     private bool WaitForRoom(IncomingMessage message)
     {
         _suspension = Suspension.BodyRoom;
+        _pausedAt = Environment.TickCount64;
         _transport.SetDeadline(settings.SinkTimeout); // a sink that stops reading must not hold the client forever
         var id = message.Id;
         message.WaitForRoom().AsTask().PipeTo(Self, success: _ => new ConnectionProtocol.BodyWritable(id),
@@ -110,6 +133,7 @@ internal sealed partial class SmtpConnectionActor
         if (_suspension != Suspension.BodyRoom || _message?.Id != writable.MessageId)
             return;
         _suspension = Suspension.None;
+        _dataStarted += Environment.TickCount64 - _pausedAt; // our sink's slowness is not the client's
         Process();
     }
 
@@ -149,6 +173,7 @@ internal sealed partial class SmtpConnectionActor
         if (_suspension != Suspension.BodyRoom)
             return;
         _suspension = Suspension.None;
+        _dataStarted += Environment.TickCount64 - _pausedAt;
         Process();
     }
 

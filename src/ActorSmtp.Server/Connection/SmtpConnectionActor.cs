@@ -56,6 +56,11 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
         switch (message)
         {
             case ConnectionProtocol.Received received when !_closing:
+                if (_opening != Opening.None)
+                {
+                    OnOpeningReceived(received);
+                    break;
+                }
                 _transport.ClearDeadline();
                 _pending = received.Buffer;
                 _clientDone = received.IsCompleted;
@@ -77,10 +82,13 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
                 OnTlsEstablished(established.Info);
                 break;
             case ConnectionProtocol.Start start:
-                _transport = start.Transport;
-                _transport.Reply(settings.Session.Replies.Greeting.Bytes.Span);
-                _transport.SetDeadline(settings.ImplicitTls ? settings.Tls!.HandshakeTimeout : settings.CommandTimeout);
-                _transport.Start(Self, settings.ImplicitTls ? settings.Tls : null);
+                Open(start);
+                break;
+            case ConnectionProtocol.Admitted or ConnectionProtocol.Refused:
+                OnAdmission(message);
+                break;
+            case ConnectionProtocol.Drain:
+                OnDrain();
                 break;
             case ConnectionProtocol.TransportClosed:
                 Context.Stop(Self);
@@ -125,9 +133,37 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
             LoseClient();
             return;
         }
-        _transport.SetDeadline(_session.State == SessionState.ReceivingData ? settings.DataTimeout : settings.CommandTimeout);
+        if (_draining && IdleForDrain)
+        {
+            ShutDown(); // the transaction that kept the session open at shutdown is over
+            return;
+        }
+        if (_session.State == SessionState.ReceivingData)
+            SetDataDeadline();
+        else
+            SetCommandDeadline();
         _transport.Resume(reader.Position, _pending.End);
     }
+
+    /// <summary>
+    /// Idle: command-timeout from now. Inside a line: command-timeout from its first byte, however slowly
+    /// the rest trickles in (Postfix smtpd_per_request_deadline; slowloris).
+    /// </summary>
+    private void SetCommandDeadline()
+    {
+        var now = Environment.TickCount64;
+        if (_pending.IsEmpty && !_lines.IsDiscarding)
+        {
+            _lineStarted = 0;
+            _transport.SetDeadlineAt(now + (long)settings.CommandTimeout.TotalMilliseconds);
+            return;
+        }
+        if (_lineStarted == 0)
+            _lineStarted = now;
+        _transport.SetDeadlineAt(_lineStarted + (long)settings.CommandTimeout.TotalMilliseconds);
+    }
+
+    private long _lineStarted; // Environment.TickCount64 when the incomplete line's first byte came; 0: none
 
     private bool ProcessCommand(ref SequenceReader<byte> reader)
     {
@@ -135,6 +171,7 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
         if (status == LineStatus.NeedMore)
             return false;
 
+        _lineStarted = 0;
         var step = status == LineStatus.Line ? Execute(line) : _session.Reject(status);
         _lines.InAuthExchange = _session.InAuthExchange;
         if (step.Reply is not null)
@@ -174,6 +211,11 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
             // The client stopped reading our replies, or is mid-handshake: no 421 can reach it, so just cut.
             _message?.Fail(new TimeoutException("The client stopped reading."));
             _transport.Dispose();
+            return;
+        }
+        if (_opening != Opening.None)
+        {
+            OnOpeningDeadline();
             return;
         }
         if (_suspension != Suspension.None)
@@ -253,7 +295,7 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
             _session.TlsEstablished();
             _lines.Reset();
         }
-        _transport.SetDeadline(settings.CommandTimeout);
+        _transport.SetDeadline(_opening == Opening.GreetingDelay ? settings.Limits.GreetingDelay : settings.CommandTimeout);
     }
 
     private void Close()

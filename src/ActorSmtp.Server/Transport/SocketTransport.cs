@@ -52,8 +52,18 @@ internal sealed class SocketTransport : IDisposable
         _reader = PipeReader.Create(_stream, ReaderOptions);
     }
 
-    public IPEndPoint RemoteEndPoint { get; }
-    public IPEndPoint LocalEndPoint { get; }
+    /// <summary>The client: the socket's peer, or the source a PROXY header named.</summary>
+    public IPEndPoint RemoteEndPoint { get; private set; }
+
+    /// <summary>Where the client connected: the socket's local end, or the destination a PROXY header named.</summary>
+    public IPEndPoint LocalEndPoint { get; private set; }
+
+    /// <summary>A trusted proxy's header named the real endpoints (HAProxy PROXY protocol); logs and envelopes use them.</summary>
+    public void UseProxiedEndPoints(IPEndPoint source, IPEndPoint? destination)
+    {
+        RemoteEndPoint = source;
+        LocalEndPoint = destination ?? LocalEndPoint;
+    }
 
     /// <summary>Milliseconds (Environment.TickCount64) after which the connection's current wait has expired.</summary>
     public long Deadline => Volatile.Read(ref _deadline);
@@ -61,7 +71,27 @@ internal sealed class SocketTransport : IDisposable
     public void SetDeadline(TimeSpan fromNow) =>
         Volatile.Write(ref _deadline, Environment.TickCount64 + (long)fromNow.TotalMilliseconds);
 
+    /// <summary>An absolute deadline in Environment.TickCount64 milliseconds.</summary>
+    public void SetDeadlineAt(long tick) => Volatile.Write(ref _deadline, tick);
+
     public void ClearDeadline() => Volatile.Write(ref _deadline, long.MaxValue);
+
+    /// <summary>
+    /// Writes queued replies while the read loop is busy reading (a delayed greeting). A write that fails
+    /// ends the connection; the read loop then reports it closed.
+    /// </summary>
+    public void Send()
+    {
+        var flushed = FlushAsync();
+        if (!flushed.IsCompletedSuccessfully)
+            _ = DisposeIfFailedAsync(flushed);
+    }
+
+    private async Task DisposeIfFailedAsync(ValueTask flushed)
+    {
+        if (!await Succeeded(flushed).ConfigureAwait(false))
+            Dispose();
+    }
 
     /// <summary>Queues a reply; it is written by the next <see cref="Resume"/> or <see cref="CloseAfterReplies"/>.</summary>
     public void Reply(ReadOnlySpan<byte> reply) => _replies.Append(reply);
