@@ -10,7 +10,7 @@ namespace ActorSmtp.Server.Connection;
 internal static class ConnectionProtocol
 {
     /// <summary>Adopt an accepted socket and greet the client; <paramref name="Client"/>: its shared rate limits, if any.</summary>
-    public sealed record Start(SocketTransport Transport, IClientRates? Client);
+    public sealed record Start(SocketTransport Transport, IClientRates? Client = null);
 
     /// <summary>The listener's verdict on the client a PROXY header named: admitted (with its rates, if limited) ...</summary>
     public sealed record Admitted(IClientRates? Client);
