@@ -70,6 +70,8 @@ internal enum Admission
     Admitted,
     TooManyConnections,
     TooFast,
+    /// <summary>More distinct clients are being tracked than the table holds (a flood from many addresses).</summary>
+    TooManyClients,
 }
 
 /// <summary>
@@ -78,8 +80,11 @@ internal enum Admission
 /// memory stays bounded because a client without connections is forgotten once its rate windows no
 /// longer matter (two minutes).
 /// </summary>
-internal sealed class ClientTable(ProtectionSettings limits)
+internal sealed class ClientTable(ProtectionSettings limits, int maxClients = ClientTable.DefaultMaxClients)
 {
+    /// <summary>~200 bytes each: at most ~20 MB however many addresses (think IPv6) a flood comes from.</summary>
+    public const int DefaultMaxClients = 100_000;
+
     private const long ForgetAfterMs = 2 * 60_000;
     private readonly Dictionary<IPAddress, ClientEntry> _clients = [];
     private long _nextSweep;
@@ -98,7 +103,16 @@ internal sealed class ClientTable(ProtectionSettings limits)
         if (!limits.LimitsClients || limits.IsTrusted(address))
             return Admission.Admitted;
         if (!_clients.TryGetValue(address, out var client))
+        {
+            if (_clients.Count >= maxClients)
+            {
+                _nextSweep = 0;
+                Sweep(now);
+                if (_clients.Count >= maxClients)
+                    return Admission.TooManyClients; // fail closed: the table is the only memory of who is who
+            }
             _clients.Add(address, client = new ClientEntry(address, limits));
+        }
         client.LastSeen = now;
         if (limits.MaxConnectionsPerClient > 0 && client.Connections >= limits.MaxConnectionsPerClient)
             return Admission.TooManyConnections;

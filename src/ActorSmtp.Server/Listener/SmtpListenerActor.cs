@@ -240,8 +240,12 @@ internal sealed partial class SmtpListenerActor : UntypedActor, IWithTimers
         connection.Tell(new ConnectionProtocol.Admitted(client));
     }
 
-    private SmtpReply RefusalFor(Admission admission) =>
-        admission == Admission.TooFast ? _replies.ConnectionRateExceeded : _replies.TooManyClientConnections;
+    private SmtpReply RefusalFor(Admission admission) => admission switch
+    {
+        Admission.TooFast => _replies.ConnectionRateExceeded,
+        Admission.TooManyClients => _replies.TooManyConnections,
+        _ => _replies.TooManyClientConnections,
+    };
 
     private void OnTerminated(IActorRef connection)
     {
