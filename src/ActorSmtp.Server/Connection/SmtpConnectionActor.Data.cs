@@ -13,27 +13,11 @@ internal sealed partial class SmtpConnectionActor
     /// <summary>RFC 5321 §4.5.3.1.6: 1000 octets including CR LF.</summary>
     private const int MaxDataLineLength = 998;
 
-    private long _dataStarted; // Environment.TickCount64 at DATA, moved on by the time the sink held us back
-    private long _pausedAt;
-
     private void BeginMessage()
     {
         _decoder.Reset();
         _dataStarted = Environment.TickCount64;
         _message = new IncomingMessage(MessageIds.Next(), DateTimeOffset.UtcNow, settings.Limits.MaxHeaderSize);
-    }
-
-    /// <summary>
-    /// data-timeout of silence at most; with min-data-rate also data-timeout after DATA plus the time the
-    /// bytes so far may take at that rate (Postfix smtpd_min_data_rate), so a trickle cannot hold the session.
-    /// </summary>
-    private void SetDataDeadline()
-    {
-        var timeout = (long)settings.DataTimeout.TotalMilliseconds;
-        var deadline = Environment.TickCount64 + timeout;
-        if (settings.Limits.MinDataRate > 0)
-            deadline = Math.Min(deadline, _dataStarted + timeout + _decoder.Size * 1000 / settings.Limits.MinDataRate);
-        _transport.SetDeadlineAt(deadline);
     }
 
     /// <summary>Decodes body bytes from <paramref name="reader"/>; false when it must wait (more input, sink, room).</summary>

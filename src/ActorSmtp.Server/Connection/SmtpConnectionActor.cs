@@ -145,26 +145,6 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
         _transport.Resume(reader.Position, _pending.End);
     }
 
-    /// <summary>
-    /// Idle: command-timeout from now. Inside a line: command-timeout from its first byte, however slowly
-    /// the rest trickles in (Postfix smtpd_per_request_deadline; slowloris).
-    /// </summary>
-    private void SetCommandDeadline()
-    {
-        var now = Environment.TickCount64;
-        if (_pending.IsEmpty && !_lines.IsDiscarding)
-        {
-            _lineStarted = 0;
-            _transport.SetDeadlineAt(now + (long)settings.CommandTimeout.TotalMilliseconds);
-            return;
-        }
-        if (_lineStarted == 0)
-            _lineStarted = now;
-        _transport.SetDeadlineAt(_lineStarted + (long)settings.CommandTimeout.TotalMilliseconds);
-    }
-
-    private long _lineStarted; // Environment.TickCount64 when the incomplete line's first byte came; 0: none
-
     private bool ProcessCommand(ref SequenceReader<byte> reader)
     {
         var status = _lines.TryRead(ref reader, out var line);
