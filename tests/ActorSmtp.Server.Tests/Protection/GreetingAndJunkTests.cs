@@ -12,7 +12,7 @@ public sealed class GreetingAndJunkTests
         await using var server = await TestServer.StartAsync("actorsmtp.limits.greeting-delay = 2s");
         await using var client = await RawSmtpClient.ConnectAsync(server.EndPoint);
         await client.SendAsync("EHLO early.test\r\nMAIL FROM:<a@b.test>\r\n");
-        await client.ExpectAsync("554 5.5.1");
+        await client.ExpectAsync("554 5.5.1 Protocol synchronization error");
         Assert.True(await client.IsClosedByServerAsync(TimeSpan.FromSeconds(5)));
         Assert.Equal("", client.Unread); // no 220, and nothing it sent was executed
     }
