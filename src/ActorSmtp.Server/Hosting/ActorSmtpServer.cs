@@ -55,6 +55,13 @@ public sealed class ActorSmtpServer
     private static void RegisterShutdown(ActorSystem system, IActorRef listener, TimeSpan grace, string name)
     {
         var shutdown = CoordinatedShutdown.Get(system);
+        var config = system.Settings.Config;
+        var phaseKey = $"akka.coordinated-shutdown.phases.{CoordinatedShutdown.PhaseServiceRequestsDone}.timeout";
+        var phase = config.HasPath(phaseKey) ? config.GetTimeSpan(phaseKey, null, allowInfinite: false)
+            : config.GetTimeSpan("akka.coordinated-shutdown.default-phase-timeout", TimeSpan.FromSeconds(5), allowInfinite: false);
+        if (phase < grace)
+            system.Log.Warning("actorsmtp.shutdown-grace ({0}) is longer than akka.coordinated-shutdown.phases.{1}.timeout ({2}): " +
+                               "shutdown will not wait for the whole grace", grace, CoordinatedShutdown.PhaseServiceRequestsDone, phase);
         shutdown.AddTask(CoordinatedShutdown.PhaseServiceUnbind, $"{name}-unbind", async () =>
         {
             await AskQuietly(listener, ListenerProtocol.Unbind.Instance, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
