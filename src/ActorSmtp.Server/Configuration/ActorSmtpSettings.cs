@@ -144,8 +144,6 @@ public sealed record ActorSmtpSettings
             "any" => ProxyProtocolVersions.Any,
             var other => throw new SettingsException(endpoint.Key("proxy-protocol"), $"must be off, v1, v2 or any, not '{other}'"),
         };
-        if (proxy is not null && mode == EndpointTls.Implicit)
-            throw new SettingsException(endpoint.Key("proxy-protocol"), "is not supported with tls = implicit yet (use starttls)");
         return new EndpointSettings(ip, endpoint.Int("port", min: 0, max: 65535), backlog, mode, requireTls, auth, proxy);
     }
 }

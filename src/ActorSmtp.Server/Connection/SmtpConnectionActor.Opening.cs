@@ -37,7 +37,7 @@ internal sealed partial class SmtpConnectionActor
         {
             _opening = Opening.ProxyHeader;
             _transport.SetDeadline(settings.Limits.ProxyHeaderTimeout);
-            _transport.Start(Self); // settings refuse proxy-protocol with implicit TLS
+            _transport.Start(Self); // plaintext first, even on an implicit-TLS endpoint: TLS starts after the header
             return;
         }
         Greet(starting: true);
@@ -82,12 +82,17 @@ internal sealed partial class SmtpConnectionActor
             if (header.Source is { } source && !header.IsLocal)
                 _transport.UseProxiedEndPoints(source, header.Destination);
             var rest = buffer.Slice(header.Length);
+            if (settings.ImplicitTls && !received.IsCompleted)
+            {
+                // What follows is the TLS ClientHello: the loop keeps the buffer until admission starts TLS on it.
+                _tlsStart = rest.Start;
+                EnterAdmission();
+                return;
+            }
             if (rest.IsEmpty && !received.IsCompleted)
             {
-                _opening = Opening.Admission;
-                _transport.SetDeadline(settings.Limits.ProxyHeaderTimeout);
-                _transport.Resume(rest.Start, rest.Start);
-                Context.Parent.Tell(new ListenerProtocol.ClientIdentified(_transport.RemoteEndPoint.Address));
+                EnterAdmission();
+                _transport.Resume(rest.Start, rest.Start); // read on: anything before the greeting is an early talker
                 return;
             }
             buffer = rest; // the client spoke before any greeting: an early talker
@@ -106,6 +111,15 @@ internal sealed partial class SmtpConnectionActor
         Close();
     }
 
+    private SequencePosition _tlsStart;
+
+    private void EnterAdmission()
+    {
+        _opening = Opening.Admission;
+        _transport.SetDeadline(settings.Limits.ProxyHeaderTimeout);
+        Context.Parent.Tell(new ListenerProtocol.ClientIdentified(_transport.RemoteEndPoint.Address));
+    }
+
     private void OnAdmission(object verdict)
     {
         if (_opening != Opening.Admission)
@@ -113,11 +127,24 @@ internal sealed partial class SmtpConnectionActor
         if (verdict is ConnectionProtocol.Admitted admitted)
         {
             _session.Rates = admitted.Client;
-            Greet(starting: false);
+            if (!settings.ImplicitTls)
+            {
+                Greet(starting: false);
+                return;
+            }
+            // Implicit TLS behind a proxy: the handshake now, the greeting once it succeeded (OnTlsEstablished).
+            _opening = Opening.None;
+            _transport.SetDeadline(settings.Tls!.HandshakeTimeout);
+            _transport.StartImplicitTls(_tlsStart, settings.Tls);
             return;
         }
         _opening = Opening.None;
         _session.Close();
+        if (settings.ImplicitTls)
+        {
+            Abort(); // no TLS yet, so no reply can be read: just close
+            return;
+        }
         Reply(((ConnectionProtocol.Refused)verdict).Reply);
         Close();
     }

@@ -275,6 +275,11 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
             _session.TlsEstablished();
             _lines.Reset();
         }
+        if (settings.ImplicitTls && settings.Proxy is not null)
+        {
+            Greet(starting: false); // behind a proxy the greeting waited for the handshake that followed the PROXY header
+            return;
+        }
         _transport.SetDeadline(_opening == Opening.GreetingDelay ? settings.Limits.GreetingDelay : settings.CommandTimeout);
     }
 

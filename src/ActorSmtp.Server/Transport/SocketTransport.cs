@@ -140,6 +140,13 @@ internal sealed class SocketTransport : IDisposable
             _ = ResumeAfterFlushAsync(flushed, advance);
     }
 
+    /// <summary>
+    /// Implicit TLS behind a proxy: everything after <paramref name="consumed"/> (the PROXY header) is the
+    /// start of the TLS handshake, so it is kept and handed to TLS instead of being dropped.
+    /// </summary>
+    public void StartImplicitTls(SequencePosition consumed, TlsUpgrade upgrade) =>
+        SignalLoop(new ReadAdvance(consumed, consumed, Stop: false, upgrade, KeepUnread: true));
+
     /// <summary>True while replies wait for the client to read: nothing more can be written until then.</summary>
     public bool IsWriting => Volatile.Read(ref _writing) == 1;
 
@@ -205,8 +212,14 @@ internal sealed class SocketTransport : IDisposable
                 _reader.AdvanceTo(advance.Consumed, advance.Examined);
                 if (advance.Upgrade is { } upgrade)
                 {
+                    byte[]? unread = null;
+                    if (advance.KeepUnread && _reader.TryRead(out var rest))
+                    {
+                        unread = rest.Buffer.ToArray();
+                        _reader.AdvanceTo(rest.Buffer.End);
+                    }
                     await _reader.CompleteAsync().ConfigureAwait(false); // drops whatever it still buffered
-                    owner.Tell(await HandshakeAsync(upgrade).ConfigureAwait(false));
+                    owner.Tell(await HandshakeAsync(upgrade, unread).ConfigureAwait(false));
                 }
             }
         }
@@ -223,9 +236,9 @@ internal sealed class SocketTransport : IDisposable
     }
 
     /// <summary>Runs the server side of the TLS handshake and moves reads and writes onto the TLS stream.</summary>
-    private async Task<ConnectionProtocol.TlsEstablished> HandshakeAsync(TlsUpgrade upgrade)
+    private async Task<ConnectionProtocol.TlsEstablished> HandshakeAsync(TlsUpgrade upgrade, byte[]? unread = null)
     {
-        var tls = new SslStream(_network, leaveInnerStreamOpen: true);
+        var tls = new SslStream(unread is { Length: > 0 } ? new PrefixedStream(unread, _network) : _network, leaveInnerStreamOpen: true);
         using var timeout = new CancellationTokenSource(upgrade.HandshakeTimeout);
         try
         {

@@ -91,7 +91,6 @@ public sealed class ProtectionSettingsTests
     [InlineData("actorsmtp.trusted-networks = [ \"10.0.0.0/33\" ]", "actorsmtp.trusted-networks[0]")]
     [InlineData("actorsmtp.trusted-proxies = [ \"proxy.example\" ]", "actorsmtp.trusted-proxies[0]")]
     [InlineData("actorsmtp.endpoints = [ { address = \"127.0.0.1\", port = 0, proxy-protocol = v3 } ]", "actorsmtp.endpoints[0].proxy-protocol")]
-    [InlineData("actorsmtp.endpoints = [ { address = \"127.0.0.1\", port = 0, tls = implicit, proxy-protocol = v1 } ]", "actorsmtp.endpoints[0].proxy-protocol")]
     public void Invalid_values_name_their_key(string hocon, string key)
     {
         var error = Assert.Throws<SettingsException>(() => ActorSmtpSettings.FromConfig(ActorSmtpConfig.FromString(hocon)));
