@@ -20,6 +20,8 @@ namespace ActorSmtp.Server.Configuration;
 /// <param name="RejectLongDataLines">Refuse messages with a line over 1000 octets (RFC 5321 §4.5.3.1.6) instead of storing them.</param>
 /// <param name="ProxyHeaderTimeout">Time for a proxy to send its PROXY header.</param>
 /// <param name="ShutdownGrace">How long transactions in progress may take to finish at shutdown.</param>
+/// <param name="ClientIpv6PrefixLength">IPv6 clients are counted per network of this prefix (Postfix smtpd_client_ipv6_prefix_length):
+/// one host easily has a whole /64.</param>
 public sealed record ProtectionSettings(
     int MaxConnectionsPerClient,
     int ConnectionRatePerClient,
@@ -34,7 +36,8 @@ public sealed record ProtectionSettings(
     int MaxJunkCommands,
     bool CloseOnNonSmtpCommands,
     TimeSpan ProxyHeaderTimeout,
-    TimeSpan ShutdownGrace)
+    TimeSpan ShutdownGrace,
+    int ClientIpv6PrefixLength = 84)
 {
     /// <summary>Everything off: what code that builds settings by hand gets unless it says otherwise.</summary>
     public static ProtectionSettings None { get; } = new(
@@ -80,7 +83,26 @@ public sealed record ProtectionSettings(
         limits.Int("max-junk-commands", min: 0),
         limits.Config.GetBoolean("close-on-non-smtp-commands"),
         limits.Duration("proxy-header-timeout", TimeSpan.FromMilliseconds(100)),
-        root.Duration("shutdown-grace", TimeSpan.Zero));
+        root.Duration("shutdown-grace", TimeSpan.Zero),
+        limits.Int("client-ipv6-prefix-length", min: 1, max: 128));
+
+    /// <summary>The key per-client limits count under: the IPv4 address, or the IPv6 network of <see cref="ClientIpv6PrefixLength"/>.</summary>
+    public IPAddress ClientKey(IPAddress address)
+    {
+        address = Normalize(address);
+        if (address.AddressFamily != AddressFamily.InterNetworkV6 || ClientIpv6PrefixLength >= 128)
+            return address;
+        Span<byte> bytes = stackalloc byte[16];
+        address.TryWriteBytes(bytes, out _);
+        Mask(bytes, ClientIpv6PrefixLength);
+        return new IPAddress(bytes);
+    }
+
+    private static void Mask(Span<byte> bytes, int prefix)
+    {
+        for (var i = 0; i < bytes.Length; i++)
+            bytes[i] &= (byte)(0xFF << (8 - Math.Clamp(prefix - i * 8, 0, 8)));
+    }
 
     /// <summary>A list of CIDR networks ("10.0.0.0/8", "::1/128"); a bare address means just that address.</summary>
     private static IReadOnlyList<IPNetwork> Networks(ConfigReader root, string name)
@@ -111,11 +133,7 @@ public sealed record ProtectionSettings(
         if (slash >= 0 && (!int.TryParse(text.AsSpan(slash + 1), System.Globalization.NumberStyles.None, null, out prefix) || prefix > bits))
             return false;
         var bytes = address.GetAddressBytes();
-        for (var i = 0; i < bytes.Length; i++)
-        {
-            var keep = Math.Clamp(prefix - i * 8, 0, 8);
-            bytes[i] &= (byte)(0xFF << (8 - keep));
-        }
+        Mask(bytes, prefix);
         network = new IPNetwork(new IPAddress(bytes), prefix);
         return true;
     }

@@ -99,9 +99,9 @@ internal sealed class ClientTable(ProtectionSettings limits, int maxClients = Cl
     public Admission Admit(IPAddress address, long now, out ClientEntry? entry)
     {
         entry = null;
-        address = ProtectionSettings.Normalize(address);
         if (!limits.LimitsClients || limits.IsTrusted(address))
             return Admission.Admitted;
+        address = limits.ClientKey(address);
         if (!_clients.TryGetValue(address, out var client))
         {
             if (_clients.Count >= maxClients)

@@ -45,6 +45,15 @@ public sealed class ClientTableTests
     }
 
     [Fact]
+    public void IPv6_clients_count_per_prefix()
+    {
+        var table = new ClientTable(Limits(connections: 1));
+        Assert.Equal(Admission.Admitted, table.Admit(IPAddress.Parse("2001:db8:1:2:3::1"), 1000, out _));
+        Assert.Equal(Admission.TooManyConnections, table.Admit(IPAddress.Parse("2001:db8:1:2:3:fff:ffff:9"), 1000, out _)); // same /84
+        Assert.Equal(Admission.Admitted, table.Admit(IPAddress.Parse("2001:db8:1:2:3:1000::1"), 1000, out _));        // the next /84
+    }
+
+    [Fact]
     public void Idle_clients_are_forgotten_and_the_table_is_capped()
     {
         var table = new ClientTable(Limits(rate: 100), maxClients: 2);

@@ -25,6 +25,7 @@ public sealed class ProtectionSettingsTests
         Assert.Equal(100, p.MaxJunkCommands);
         Assert.True(p.CloseOnNonSmtpCommands);
         Assert.Equal(TimeSpan.FromSeconds(30), p.ShutdownGrace);
+        Assert.Equal(84, p.ClientIpv6PrefixLength);
         Assert.Equal(TimeSpan.FromSeconds(10), settings.Tls.HandshakeTimeout);
         Assert.True(p.IsTrusted(IPAddress.Loopback));
         Assert.True(p.IsTrusted(IPAddress.Parse("127.9.9.9")));
