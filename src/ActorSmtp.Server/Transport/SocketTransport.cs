@@ -239,12 +239,13 @@ internal sealed class SocketTransport : IDisposable
     private async Task<ConnectionProtocol.TlsEstablished> HandshakeAsync(TlsUpgrade upgrade, byte[]? unread = null)
     {
         var tls = new SslStream(unread is { Length: > 0 } ? new PrefixedStream(unread, _network) : _network, leaveInnerStreamOpen: true);
-        using var timeout = new CancellationTokenSource(upgrade.HandshakeTimeout);
+        // No timer of its own: the connection's deadline (HandshakeTimeout) is checked by the listener's
+        // heartbeat, which disposes this transport, and that fails the handshake.
         try
         {
             await tls.AuthenticateAsServerAsync(
                 static (_, hello, state, _) => ValueTask.FromResult(((CertificateStore)state!).For(hello.ServerName)),
-                upgrade.Certificates, timeout.Token).ConfigureAwait(false);
+                upgrade.Certificates, CancellationToken.None).ConfigureAwait(false);
         }
         catch
         {
