@@ -184,7 +184,7 @@ internal sealed partial class SmtpListenerActor : UntypedActor, IWithTimers
             Refuse(socket, _replies.TooManyConnections, $"max-connections ({_maxConnections}) reached");
             return;
         }
-        if (socket.RemoteEndPoint is not IPEndPoint peer)
+        if (PeerOf(socket) is not { } peer)
         {
             socket.Dispose(); // the client left before we got to it
             return;
@@ -224,28 +224,18 @@ internal sealed partial class SmtpListenerActor : UntypedActor, IWithTimers
         connection.Tell(new ConnectionProtocol.Start(transport, client));
     }
 
-    /// <summary>A PROXY header named the client: count it against its limits now, or refuse it.</summary>
-    private void OnClientIdentified(IActorRef connection, IPAddress address)
+    /// <summary>The client's endpoint, or null when it is already gone (a reset before we got to it).</summary>
+    private static IPEndPoint? PeerOf(Socket socket)
     {
-        if (!_connections.TryGetValue(connection, out var tracked) || tracked.Client is not null)
-            return;
-        var admission = _clients.Admit(address, Environment.TickCount64, out var client);
-        if (admission != Admission.Admitted)
+        try
         {
-            _log.Warning("Refusing proxied client {0}: {1}", address, admission);
-            connection.Tell(new ConnectionProtocol.Refused(RefusalFor(admission)));
-            return;
+            return socket.RemoteEndPoint as IPEndPoint;
         }
-        tracked.Client = client;
-        connection.Tell(new ConnectionProtocol.Admitted(client));
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            return null;
+        }
     }
-
-    private SmtpReply RefusalFor(Admission admission) => admission switch
-    {
-        Admission.TooFast => _replies.ConnectionRateExceeded,
-        Admission.TooManyClients => _replies.TooManyConnections,
-        _ => _replies.TooManyClientConnections,
-    };
 
     private void OnTerminated(IActorRef connection)
     {
@@ -258,7 +248,7 @@ internal sealed partial class SmtpListenerActor : UntypedActor, IWithTimers
     /// <summary>RFC 5321 §3.1: a server may refuse a connection with 421 instead of the greeting.</summary>
     private void Refuse(Socket socket, SmtpReply reply, string why)
     {
-        _log.Warning("Refusing {0}: {1}", socket.RemoteEndPoint, why);
+        _log.Warning("Refusing {0}: {1}", PeerOf(socket), why);
         try
         {
             socket.Blocking = false;
@@ -278,12 +268,5 @@ internal sealed partial class SmtpListenerActor : UntypedActor, IWithTimers
             if (tracked.Transport.Deadline <= now)
                 connection.Tell(ConnectionProtocol.DeadlineExpired.Instance);
         _clients.Sweep(now);
-    }
-
-    /// <summary>A connection's socket and, once admitted under per-client limits, its client's entry.</summary>
-    private sealed class Tracked(SocketTransport transport, ClientEntry? client)
-    {
-        public SocketTransport Transport { get; } = transport;
-        public ClientEntry? Client { get; set; } = client;
     }
 }
