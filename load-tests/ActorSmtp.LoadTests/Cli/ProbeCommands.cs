@@ -53,16 +53,18 @@ internal static class ProbeCommands
         var measure = new Option<string>("--measure") { Description = "how long the normal client sends, alone and under attack", DefaultValueFactory = _ => "10s" };
         var maxRatio = new Option<double>("--max-latency-ratio") { DefaultValueFactory = _ => 2.0 };
         var cutWithin = new Option<string>("--cut-within") { Description = "every trickler must be cut by then (from the start of the attack)", DefaultValueFactory = _ => "60s" };
+        var inData = new Option<bool>("--in-data") { Description = "trickle a message body after DATA instead of a command line" };
         var timeout = new Option<string>("--timeout") { DefaultValueFactory = _ => "180s" };
         var command = new Command("slowloris",
             "Trickle N command lines one byte at a time while one client sends messages; compare its latency with an unloaded run")
         {
-            Target, tricklers, interval, measure, maxRatio, cutWithin, timeout,
+            Target, tricklers, interval, measure, maxRatio, cutWithin, inData, timeout,
         };
         command.SetAction((options, cancel) => Guarded(options.GetValue(timeout)!, cancel, token =>
             new SlowlorisProbe(
                 LoopbackTarget.Parse(options.GetValue(Target)!), options.GetValue(tricklers), UnitText.ParseDuration(options.GetValue(interval)!),
-                UnitText.ParseDuration(options.GetValue(measure)!), options.GetValue(maxRatio), UnitText.ParseDuration(options.GetValue(cutWithin)!))
+                UnitText.ParseDuration(options.GetValue(measure)!), options.GetValue(maxRatio), UnitText.ParseDuration(options.GetValue(cutWithin)!),
+                options.GetValue(inData))
                 .RunAsync(Console.Out, token)));
         return command;
     }

@@ -6,11 +6,12 @@ using ActorSmtp.LoadTests.Scenarios;
 namespace ActorSmtp.LoadTests.Probes;
 
 /// Slowloris against the per-command deadline: one normal client sends messages back to back, first
-/// alone (the baseline), then while N connections trickle a command line one byte per interval. Passes
+/// alone (the baseline), then while N connections trickle a command line one byte per interval (or,
+/// with inData, a message body after a normal EHLO/MAIL/RCPT/DATA: the minimum data rate). Passes
 /// when the normal client's median latency stays within the allowed factor of the baseline and every
 /// trickler is cut off by the server (421 or close) before the probe ends.
 internal sealed class SlowlorisProbe(
-    LoopbackTarget target, int tricklers, TimeSpan interval, TimeSpan measure, double maxRatio, TimeSpan cutWithin)
+    LoopbackTarget target, int tricklers, TimeSpan interval, TimeSpan measure, double maxRatio, TimeSpan cutWithin, bool inData = false)
 {
     // Long enough that it never completes within any sane deadline: 60 bytes at one per interval.
     private static readonly byte[] TrickledLine = "EHLO slowloris.invalid.example.this-line-never-ends-in-time\r\n"u8.ToArray();
@@ -76,9 +77,18 @@ internal sealed class SlowlorisProbe(
             await socket.ConnectAsync(target.EndPoint, stop);
             var replies = new SmtpReplyReader(socket);
             await SmtpHandshake.ExpectAsync(replies, 220, stop);
+            if (inData)
+            {
+                await socket.SendAllAsync("EHLO slowloris.invalid\r\n"u8.ToArray(), stop);
+                await SmtpHandshake.ExpectAsync(replies, 250, stop);
+                await socket.SendAllAsync(Envelope, stop);
+                await SmtpHandshake.ExpectAsync(replies, 250, stop);
+                await SmtpHandshake.ExpectAsync(replies, 250, stop);
+                await SmtpHandshake.ExpectAsync(replies, 354, stop);
+            }
             var firstByte = Stopwatch.StartNew();
             var cut = replies.ReadAsync(stop).AsTask(); // a 421 or the close is the cut
-            foreach (var b in TrickledLine)
+            foreach (var b in inData ? Message : TrickledLine)
             {
                 await socket.SendAllAsync(new[] { b }, stop);
                 if (await Task.WhenAny(cut, Task.Delay(interval, stop)) == cut)
