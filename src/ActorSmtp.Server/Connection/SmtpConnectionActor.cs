@@ -110,7 +110,8 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
     {
         var reader = new SequenceReader<byte>(_pending);
         var more = true;
-        while (more && _suspension == Suspension.None && !_closing && !_upgrading)
+        // Draining: once no transaction is open, no new one starts (pipelined commands behind it get the 421).
+        while (more && _suspension == Suspension.None && !_closing && !_upgrading && !(_draining && IdleForDrain))
             more = _session.State == SessionState.ReceivingData ? ProcessData(ref reader) : ProcessCommand(ref reader);
 
         if (_closing)

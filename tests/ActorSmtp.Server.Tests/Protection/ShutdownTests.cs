@@ -26,7 +26,7 @@ public sealed class ShutdownTests : IDisposable
         Assert.True(await idle.IsClosedByServerAsync(TimeSpan.FromSeconds(5)));
         await Assert.ThrowsAnyAsync<SocketException>(async () => await RawSmtpClient.ConnectAsync(server.EndPoint));
 
-        await busy.SendAsync("second half\r\n.\r\n");
+        await busy.SendAsync("second half\r\n.\r\nMAIL FROM:<a@b.test>\r\n"); // no new transaction while draining
         var queued = await busy.ExpectAsync("250 2.0.0 Ok: queued as ");
         await busy.ExpectAsync("421 4.3.2");
         Assert.True(await busy.IsClosedByServerAsync(TimeSpan.FromSeconds(5)));
