@@ -39,7 +39,10 @@ public sealed record ProtectionSettings(
     TimeSpan ShutdownGrace,
     int ClientIpv6PrefixLength = 84)
 {
-    /// <summary>Everything off: what code that builds settings by hand gets unless it says otherwise.</summary>
+    /// <summary>
+    /// What code that builds settings by hand gets: no per-client limits, no greeting delay, no minimum
+    /// data rate; the content and junk limits at their shipped defaults.
+    /// </summary>
     public static ProtectionSettings None { get; } = new(
         0, 0, 0, 0, [], [], TimeSpan.Zero, 0, 100 * 1024, false, 100, true, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30));
 
