@@ -6,5 +6,6 @@ var root = new RootCommand("ActorSmtp load generator: SMTP load against a loopba
     RunCommand.Create(),
     ProbeCommands.Idle(),
     ProbeCommands.BigMessage(),
+    ProbeCommands.Slowloris(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -31,6 +31,8 @@ internal static class ServerCommand
             o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff ";
             o.UseUtcTimestamp = true;
         });
+        // The host must wait for the drain (CoordinatedShutdown's service-requests-done) and what follows it.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Protection.ShutdownGrace + TimeSpan.FromSeconds(30));
         builder.Services.AddAkka("actorsmtp", (akka, _) => akka
             .AddHocon(config, HoconAddMode.Prepend)
             .AddHocon(settings.Cluster.AkkaConfig(), HoconAddMode.Prepend) // actorsmtp.cluster → akka.cluster/remote; empty when off

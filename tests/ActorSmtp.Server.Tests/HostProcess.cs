@@ -51,6 +51,13 @@ internal sealed partial class HostProcess : IDisposable
     /// <summary>Asks for a graceful stop, as systemd or Kubernetes would (SIGTERM).</summary>
     public void Terminate() => Process.Start("kill", ["-TERM", _process.Id.ToString()])!.WaitForExit();
 
+    /// <summary>Kills the process at once (SIGKILL, as kill -9): no shutdown code runs.</summary>
+    public void Kill()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
     public void Dispose()
     {
         if (!_process.HasExited)

@@ -4,7 +4,8 @@ using ActorSmtp.LoadTests.Scenarios;
 
 namespace ActorSmtp.LoadTests.Cli;
 
-/// `idle` and `big`: the memory probes that compare-smtp-sink.sh runs next to the throughput pairs.
+/// `idle` and `big`: the memory probes that compare-smtp-sink.sh runs next to the throughput pairs;
+/// `slowloris`: the per-command deadline under attack.
 internal static class ProbeCommands
 {
     private static readonly Option<string> Target = new("--target") { Description = "HOST:PORT on loopback", DefaultValueFactory = _ => "127.0.0.1:2525" };
@@ -41,6 +42,29 @@ internal static class ProbeCommands
             new BigMessageProbe(
                 LoopbackTarget.Parse(options.GetValue(Target)!), UnitText.ParseBytes(options.GetValue(size)!), options.GetValue(pid),
                 UnitText.ParseBytes(options.GetValue(maxIncrease)!) / 1024, UnitText.ParseDuration(options.GetValue(timeout)!))
+                .RunAsync(Console.Out, token)));
+        return command;
+    }
+
+    public static Command Slowloris()
+    {
+        var tricklers = new Option<int>("--tricklers") { DefaultValueFactory = _ => 500 };
+        var interval = new Option<string>("--interval") { Description = "one byte per interval per trickler", DefaultValueFactory = _ => "2s" };
+        var measure = new Option<string>("--measure") { Description = "how long the normal client sends, alone and under attack", DefaultValueFactory = _ => "10s" };
+        var maxRatio = new Option<double>("--max-latency-ratio") { DefaultValueFactory = _ => 2.0 };
+        var cutWithin = new Option<string>("--cut-within") { Description = "every trickler must be cut by then (from the start of the attack)", DefaultValueFactory = _ => "60s" };
+        var inData = new Option<bool>("--in-data") { Description = "trickle a message body after DATA instead of a command line" };
+        var timeout = new Option<string>("--timeout") { DefaultValueFactory = _ => "180s" };
+        var command = new Command("slowloris",
+            "Trickle N command lines one byte at a time while one client sends messages; compare its latency with an unloaded run")
+        {
+            Target, tricklers, interval, measure, maxRatio, cutWithin, inData, timeout,
+        };
+        command.SetAction((options, cancel) => Guarded(options.GetValue(timeout)!, cancel, token =>
+            new SlowlorisProbe(
+                LoopbackTarget.Parse(options.GetValue(Target)!), options.GetValue(tricklers), UnitText.ParseDuration(options.GetValue(interval)!),
+                UnitText.ParseDuration(options.GetValue(measure)!), options.GetValue(maxRatio), UnitText.ParseDuration(options.GetValue(cutWithin)!),
+                options.GetValue(inData))
                 .RunAsync(Console.Out, token)));
         return command;
     }

@@ -13,6 +13,8 @@ public sealed class HostReplies
         TooManyErrors = SmtpReply.Create(421, "4.7.0", $"{hostname} Error: too many errors");
         TooManyConnections = SmtpReply.Create(421, "4.7.0", $"{hostname} Error: too many connections");
         ShuttingDown = SmtpReply.Create(421, "4.3.2", $"{hostname} Service shutting down");
+        TooManyClientConnections = SmtpReply.Create(421, "4.7.0", $"{hostname} Error: too many connections from your address");
+        ConnectionRateExceeded = SmtpReply.Create(421, "4.7.0", $"{hostname} Error: too many connections from your address per minute");
     }
 
     public string Hostname { get; }
@@ -23,4 +25,6 @@ public sealed class HostReplies
     public SmtpReply TooManyErrors { get; }
     public SmtpReply TooManyConnections { get; }
     public SmtpReply ShuttingDown { get; }
+    public SmtpReply TooManyClientConnections { get; }
+    public SmtpReply ConnectionRateExceeded { get; }
 }

@@ -63,6 +63,14 @@ public static class StandardReplies
     public static readonly SmtpReply TooManyRecipients = SmtpReply.Create(452, "4.5.3", "Error: too many recipients");
     public static readonly SmtpReply RelayDenied = SmtpReply.Create(550, "5.7.1", "Relay access denied");
 
+    // Protection against abuse (Postfix anvil limits, postscreen, header_size_limit).
+    public static readonly SmtpReply MessageRateExceeded = SmtpReply.Create(452, "4.7.0", "Error: too many messages from your address, try again later");
+    public static readonly SmtpReply RecipientRateExceeded = SmtpReply.Create(452, "4.7.0", "Error: too many recipients from your address, try again later");
+    /// <summary>A client that talked before the greeting (Exim smtp_enforce_sync, postscreen pregreet).</summary>
+    public static readonly SmtpReply EarlyTalker = SmtpReply.Create(554, "5.5.1", "Protocol synchronization error");
+    public static readonly SmtpReply HeaderTooLarge = SmtpReply.Create(552, "5.3.4", "Error: message header size exceeds limit");
+    public static readonly SmtpReply DataLineTooLong = SmtpReply.Create(552, "5.3.4", "Error: message line longer than 1000 octets");
+
     /// <summary>Postfix's answer to HTTP requests and header lines (smtpd_forbidden_commands): 221, then close.</summary>
     public static readonly SmtpReply NonSmtpCommand = SmtpReply.Create(221, "2.7.0", "Error: I can break rules, too. Goodbye.");
 

@@ -38,6 +38,9 @@ public sealed class SmtpSession(SmtpSessionOptions options, bool secure = false)
     /// <summary>The identity AUTH established, or null.</summary>
     public string? AuthenticatedAs { get; private set; }
 
+    /// <summary>The client's shared rate limits, or null when none apply (trusted client, limits off).</summary>
+    public IClientRates? Rates { get; set; }
+
     private SaslExchange? _sasl;
     private int _authFailures;
 
@@ -221,6 +224,8 @@ public sealed class SmtpSession(SmtpSessionOptions options, bool secure = false)
                 return Refuse(parsed == PathParseStatus.NeedsSmtpUtf8 ? StandardReplies.NeedsSmtpUtf8 : StandardReplies.BadSenderAddress);
         }
 
+        if (Rates is { } rates && !rates.TryTakeMessage())
+            return Refuse(StandardReplies.MessageRateExceeded);
         Transaction = new MailTransaction(from, parameters);
         State = SessionState.InTransaction;
         return new SessionStep(StandardReplies.SenderOk);
@@ -250,6 +255,8 @@ public sealed class SmtpSession(SmtpSessionOptions options, bool secure = false)
             return Refuse(StandardReplies.TooManyRecipients);
         if (!IsAcceptedDomain(recipient!))
             return Refuse(StandardReplies.RelayDenied);
+        if (Rates is { } rates && !rates.TryTakeRecipient())
+            return Refuse(StandardReplies.RecipientRateExceeded);
 
         transaction.AddRecipient(recipient!);
         return new SessionStep(StandardReplies.RecipientOk);

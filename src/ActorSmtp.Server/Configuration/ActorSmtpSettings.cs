@@ -1,6 +1,7 @@
 using System.Net;
 using Akka.Configuration;
 using Akka.Configuration.Hocon;
+using ActorSmtp.Protocol.Proxy;
 using ActorSmtp.Protocol.Session;
 using ActorSmtp.Server.Sinks;
 
@@ -20,6 +21,9 @@ public sealed record ActorSmtpSettings
     public required TimeSpan CommandTimeout { get; init; }
     public required TimeSpan DataTimeout { get; init; }
     public required int MaxErrors { get; init; }
+
+    /// <summary>Per-client limits, slow-client deadlines, content limits, PROXY peers and the shutdown grace.</summary>
+    public ProtectionSettings Protection { get; init; } = ProtectionSettings.None;
     public required TimeSpan SinkTimeout { get; init; }
     public required SinkRestartSettings SinkRestart { get; init; }
 
@@ -53,7 +57,7 @@ public sealed record ActorSmtpSettings
         var sinks = new SinkConfiguration(config, root, catalog ?? new SinkCatalog());
         sinks.Read();
 
-        var tls = TlsSettings.From(root.Section("tls"));
+        var tls = TlsSettings.From(root.Section("tls"), limits);
         var auth = AuthSettings.From(root.Section("auth"));
         var endpoints = ReadEndpoints(root);
         if (endpoints.Any(e => e.Auth != AuthMode.Off) && auth.Users.Count == 0 && auth.Authenticator is null)
@@ -75,6 +79,7 @@ public sealed record ActorSmtpSettings
             CommandTimeout = limits.Duration("command-timeout", TimeSpan.FromSeconds(1)),
             DataTimeout = limits.Duration("data-timeout", TimeSpan.FromSeconds(1)),
             MaxErrors = limits.Int("max-errors", min: 1),
+            Protection = ProtectionSettings.From(root, limits),
             SinkTimeout = root.Duration("sink-timeout", TimeSpan.FromMilliseconds(100)),
             SinkRestart = SinkRestartSettings.From(root.Section("sink-restart")),
             Sink = root.Name("sink"),
@@ -89,7 +94,8 @@ public sealed record ActorSmtpSettings
     public SmtpSessionOptions SessionOptions(EndpointSettings endpoint) =>
         new(Hostname, MaxMessageSize, MaxRecipients, MaxErrors, AcceptedDomains,
             offerStartTls: endpoint.Tls == EndpointTls.StartTls, requireTls: endpoint.RequireTls,
-            auth: endpoint.Auth, allowInsecureAuth: Auth.AllowInsecureAuth, maxAuthFailures: Auth.MaxFailures);
+            auth: endpoint.Auth, allowInsecureAuth: Auth.AllowInsecureAuth, maxAuthFailures: Auth.MaxFailures,
+            maxJunkCommands: Protection.MaxJunkCommands, closeOnNonSmtpCommands: Protection.CloseOnNonSmtpCommands);
 
     private static string ReadHostname(ConfigReader root)
     {
@@ -134,7 +140,15 @@ public sealed record ActorSmtpSettings
         };
         if (requireTls && mode == EndpointTls.None)
             throw new SettingsException(endpoint.Key("require-tls"), "needs tls = starttls or implicit");
-        return new EndpointSettings(ip, endpoint.Int("port", min: 0, max: 65535), backlog, mode, requireTls, auth);
+        ProxyProtocolVersions? proxy = (endpoint.Config.HasPath("proxy-protocol") ? endpoint.String("proxy-protocol") : "off") switch
+        {
+            "off" or "False" or "false" => null,
+            "v1" => ProxyProtocolVersions.V1,
+            "v2" => ProxyProtocolVersions.V2,
+            "any" => ProxyProtocolVersions.Any,
+            var other => throw new SettingsException(endpoint.Key("proxy-protocol"), $"must be off, v1, v2 or any, not '{other}'"),
+        };
+        return new EndpointSettings(ip, endpoint.Int("port", min: 0, max: 65535), backlog, mode, requireTls, auth, proxy);
     }
 }
 

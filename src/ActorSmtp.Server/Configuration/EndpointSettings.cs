@@ -14,9 +14,11 @@ public enum EndpointTls
 }
 
 /// <summary>One listening address. Port 0 asks the OS for an ephemeral port.</summary>
+/// <param name="ProxyProtocol">The PROXY header versions expected before SMTP (HAProxy spec); null = none.</param>
 public sealed record EndpointSettings(
     IPAddress Address, int Port, int Backlog = 1024, EndpointTls Tls = EndpointTls.None, bool RequireTls = false,
-    ActorSmtp.Protocol.Session.AuthMode Auth = ActorSmtp.Protocol.Session.AuthMode.Off)
+    ActorSmtp.Protocol.Session.AuthMode Auth = ActorSmtp.Protocol.Session.AuthMode.Off,
+    ActorSmtp.Protocol.Proxy.ProxyProtocolVersions? ProxyProtocol = null)
 {
     public IPEndPoint EndPoint => new(Address, Port);
 

@@ -33,7 +33,8 @@ public sealed record TlsSettings(
     string SelfSignedFile,
     TimeSpan HandshakeTimeout)
 {
-    internal static TlsSettings From(ConfigReader tls)
+    /// <param name="limits">Holds <c>tls-handshake-timeout</c>; the older <c>tls.handshake-timeout</c>, when set, is its alias and wins.</param>
+    internal static TlsSettings From(ConfigReader tls, ConfigReader limits)
     {
         var byName = new List<NamedCertificate>();
         if (tls.Config.HasPath("certificates"))
@@ -51,7 +52,9 @@ public sealed record TlsSettings(
         }
         return new TlsSettings(
             CertificateFiles.From(tls), byName, tls.Config.GetBoolean("self-signed", false), tls.String("self-signed-file"),
-            tls.Duration("handshake-timeout", TimeSpan.FromMilliseconds(100)));
+            tls.Config.HasPath("handshake-timeout")
+                ? tls.Duration("handshake-timeout", TimeSpan.FromMilliseconds(100))
+                : limits.Duration("tls-handshake-timeout", TimeSpan.FromMilliseconds(100)));
     }
 
     /// <summary>True when a default certificate source is configured.</summary>

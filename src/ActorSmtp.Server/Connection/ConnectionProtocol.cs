@@ -1,4 +1,6 @@
 using System.Buffers;
+using ActorSmtp.Protocol.Replies;
+using ActorSmtp.Protocol.Session;
 using ActorSmtp.Server.Transport;
 using ActorSmtp.Sinks;
 
@@ -7,8 +9,20 @@ namespace ActorSmtp.Server.Connection;
 /// <summary>Messages of <see cref="SmtpConnectionActor"/>.</summary>
 internal static class ConnectionProtocol
 {
-    /// <summary>Adopt an accepted socket and greet the client.</summary>
-    public sealed record Start(SocketTransport Transport);
+    /// <summary>Adopt an accepted socket and greet the client; <paramref name="Client"/>: its shared rate limits, if any.</summary>
+    public sealed record Start(SocketTransport Transport, IClientRates? Client = null);
+
+    /// <summary>The listener's verdict on the client a PROXY header named: admitted (with its rates, if limited) ...</summary>
+    public sealed record Admitted(IClientRates? Client);
+
+    /// <summary>... or refused with this 421.</summary>
+    public sealed record Refused(SmtpReply Reply);
+
+    /// <summary>The server is shutting down: close when idle, or after the transaction in progress.</summary>
+    public sealed record Drain
+    {
+        public static readonly Drain Instance = new();
+    }
 
     /// <summary>
     /// One read's bytes, still owned by the transport's pipe: valid until the actor calls

@@ -1,5 +1,7 @@
 using Akka.Actor;
+using ActorSmtp.Protocol.Proxy;
 using ActorSmtp.Protocol.Session;
+using ActorSmtp.Server.Configuration;
 using ActorSmtp.Server.Transport;
 
 namespace ActorSmtp.Server.Connection;
@@ -16,4 +18,10 @@ internal sealed record ConnectionSettings(
     TlsUpgrade? Tls = null,
     bool ImplicitTls = false,
     IActorRef? Authenticator = null,
-    TimeSpan AuthFailureDelay = default);
+    TimeSpan AuthFailureDelay = default,
+    ProtectionSettings? Protection = null,
+    ProxyProtocolVersions? Proxy = null)
+{
+    /// <summary>Greeting delay, slow-client deadlines, content limits (everything off unless configured).</summary>
+    public ProtectionSettings Limits { get; } = Protection ?? ProtectionSettings.None;
+}

@@ -40,7 +40,45 @@ internal sealed class HeaderBlockSniffer(int maxHeaderBytes)
         else if (seen[searchFrom..].IndexOf(EmptyLine) is var at and >= 0)
             _blockLength = searchFrom + at + 2;
         else if (_length >= maxHeaderBytes)
+        {
             _blockLength = CompleteLinesLength(); // over the cap: complete lines only
+            Overflowed = LooksLikeHeaders(_array.AsSpan(_start, _length), _blockLength);
+        }
+    }
+
+    /// <summary>
+    /// The cap was reached inside what is a header block: header fields and folded lines only. A message
+    /// without headers (text right away, no empty line) is not refused for its length.
+    /// </summary>
+    public bool Overflowed { get; private set; }
+
+    /// <summary>RFC 5322 §2.2: field-name ":" (printable ASCII but ':') or a folded line (starts with SP/HTAB).</summary>
+    private static bool LooksLikeHeaders(ReadOnlySpan<byte> seen, int completeLength)
+    {
+        if (!StartsWithFieldName(seen))
+            return false;
+        var lines = seen[..completeLength];
+        while (!lines.IsEmpty)
+        {
+            var end = lines.IndexOf("\r\n"u8);
+            var line = lines[..end];
+            if (!line.IsEmpty && line[0] is not ((byte)' ' or (byte)'\t') && !StartsWithFieldName(line))
+                return false;
+            lines = lines[(end + 2)..];
+        }
+        return true;
+    }
+
+    private static bool StartsWithFieldName(ReadOnlySpan<byte> line)
+    {
+        for (var i = 0; i < line.Length; i++)
+        {
+            if (line[i] == (byte)':')
+                return i > 0;
+            if (line[i] is < 33 or > 126)
+                return false;
+        }
+        return false;
     }
 
     /// <summary>The headers: the whole block, or its complete lines when the message ended early or the cap was hit.</summary>

@@ -39,6 +39,9 @@ internal sealed class IncomingMessage(string id, DateTimeOffset receivedAt, int 
 
     public bool IsStreaming => _channel is not null;
     public bool HeadersComplete => _headers.IsComplete;
+
+    /// <summary>The header block reached the size cap without ending: the message is refused (552 5.3.4).</summary>
+    public bool HeaderTooLarge => _headers.Overflowed;
     public bool IsBlocked => _unsent.Count > 0;
 
     /// <summary>Room for the decoder's output of <paramref name="inputLength"/> bytes (at least 2).</summary>

@@ -10,12 +10,14 @@ namespace ActorSmtp.Server.Connection;
 /// <summary>The body phase: decoding DATA, streaming it to the sink, and turning the sink's answer into the reply.</summary>
 internal sealed partial class SmtpConnectionActor
 {
-    private const int MaxHeaderBytes = 64 * 1024;
+    /// <summary>RFC 5321 §4.5.3.1.6: 1000 octets including CR LF.</summary>
+    private const int MaxDataLineLength = 998;
 
     private void BeginMessage()
     {
         _decoder.Reset();
-        _message = new IncomingMessage(MessageIds.Next(), DateTimeOffset.UtcNow, MaxHeaderBytes);
+        _dataStarted = Environment.TickCount64;
+        _message = new IncomingMessage(MessageIds.Next(), DateTimeOffset.UtcNow, settings.Limits.MaxHeaderSize);
     }
 
     /// <summary>Decodes body bytes from <paramref name="reader"/>; false when it must wait (more input, sink, room).</summary>
@@ -38,6 +40,8 @@ internal sealed partial class SmtpConnectionActor
                 message.Fail(new InvalidDataException("The message exceeds the size limit.")); // counted, not buffered (RFC 1870)
             else
                 message.Commit(written);
+            if (message.HeaderTooLarge && !message.IsDiscarding)
+                message.Fail(new InvalidDataException("The header block exceeds max-header-size.")); // refused at the end
 
             if (!message.StoreSent && !message.IsDiscarding && message.HeadersComplete && !_decoder.IsComplete)
                 SendToSink(message.StartStreaming(Envelope(message)));
@@ -50,6 +54,8 @@ internal sealed partial class SmtpConnectionActor
     {
         var refusal = _decoder.SawBareLineEnding ? StandardReplies.BareLineEndingInData
             : _decoder.Size > settings.Session.MaxMessageSize ? StandardReplies.MessageTooBig
+            : message.HeaderTooLarge ? StandardReplies.HeaderTooLarge
+            : settings.Limits.RejectLongDataLines && _decoder.LongestLine > MaxDataLineLength ? StandardReplies.DataLineTooLong
             : null;
         if (refusal is not null)
         {
@@ -74,7 +80,7 @@ internal sealed partial class SmtpConnectionActor
     private bool Finish(SmtpReply reply, bool delivered)
     {
         Reply(reply);
-        _telemetry!.MessageFinished(reply.Code, _decoder.Size);
+        _telemetry?.MessageFinished(reply.Code, _decoder.Size);
         _session.CompleteData(delivered);
         _message = null;
         _suspension = Suspension.None;
@@ -89,7 +95,7 @@ internal sealed partial class SmtpConnectionActor
         var idLength = System.Text.Encoding.ASCII.GetBytes(messageId, reply[QueuedPrefix.Length..]);
         "\r\n"u8.CopyTo(reply[(QueuedPrefix.Length + idLength)..]);
         _transport.Reply(reply[..(QueuedPrefix.Length + idLength + 2)]);
-        _telemetry!.Queued(reply[..(QueuedPrefix.Length + idLength + 2)], _decoder.Size);
+        _telemetry?.Queued(reply[..(QueuedPrefix.Length + idLength + 2)], _decoder.Size);
         _session.CompleteData(delivered: true);
         _message = null;
         _suspension = Suspension.None;
@@ -100,6 +106,7 @@ internal sealed partial class SmtpConnectionActor
     private bool WaitForRoom(IncomingMessage message)
     {
         _suspension = Suspension.BodyRoom;
+        _pausedAt = Environment.TickCount64;
         _transport.SetDeadline(settings.SinkTimeout); // a sink that stops reading must not hold the client forever
         var id = message.Id;
         message.WaitForRoom().AsTask().PipeTo(Self, success: _ => new ConnectionProtocol.BodyWritable(id),
@@ -112,6 +119,7 @@ internal sealed partial class SmtpConnectionActor
         if (_suspension != Suspension.BodyRoom || _message?.Id != writable.MessageId)
             return;
         _suspension = Suspension.None;
+        _dataStarted += Environment.TickCount64 - _pausedAt; // our sink's slowness is not the client's
         Process();
     }
 
@@ -151,6 +159,7 @@ internal sealed partial class SmtpConnectionActor
         if (_suspension != Suspension.BodyRoom)
             return;
         _suspension = Suspension.None;
+        _dataStarted += Environment.TickCount64 - _pausedAt;
         Process();
     }
 

@@ -57,6 +57,11 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
         switch (message)
         {
             case ConnectionProtocol.Received received when !_closing:
+                if (_opening != Opening.None)
+                {
+                    OnOpeningReceived(received);
+                    break;
+                }
                 _transport.ClearDeadline();
                 _pending = received.Buffer;
                 _clientDone = received.IsCompleted;
@@ -78,12 +83,13 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
                 OnTlsEstablished(established.Info);
                 break;
             case ConnectionProtocol.Start start:
-                _transport = start.Transport;
-                _telemetry = Telemetry.SessionTelemetry.Start(Context, Log, settings.Session.Replies, _transport.LocalEndPoint, _transport.RemoteEndPoint);
-                _transport.Reply(settings.Session.Replies.Greeting.Bytes.Span);
-                _telemetry.Replied(settings.Session.Replies.Greeting);
-                _transport.SetDeadline(settings.ImplicitTls ? settings.Tls!.HandshakeTimeout : settings.CommandTimeout);
-                _transport.Start(Self, settings.ImplicitTls ? settings.Tls : null);
+                Open(start);
+                break;
+            case ConnectionProtocol.Admitted or ConnectionProtocol.Refused:
+                OnAdmission(message);
+                break;
+            case ConnectionProtocol.Drain:
+                OnDrain();
                 break;
             case ConnectionProtocol.TransportClosed:
                 Context.Stop(Self);
@@ -106,7 +112,8 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
     {
         var reader = new SequenceReader<byte>(_pending);
         var more = true;
-        while (more && _suspension == Suspension.None && !_closing && !_upgrading)
+        // Draining: once no transaction is open, no new one starts (pipelined commands behind it get the 421).
+        while (more && _suspension == Suspension.None && !_closing && !_upgrading && !(_draining && IdleForDrain))
             more = _session.State == SessionState.ReceivingData ? ProcessData(ref reader) : ProcessCommand(ref reader);
 
         if (_closing)
@@ -129,7 +136,15 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
             LoseClient();
             return;
         }
-        _transport.SetDeadline(_session.State == SessionState.ReceivingData ? settings.DataTimeout : settings.CommandTimeout);
+        if (_draining && IdleForDrain)
+        {
+            ShutDown(); // the transaction that kept the session open at shutdown is over
+            return;
+        }
+        if (_session.State == SessionState.ReceivingData)
+            SetDataDeadline();
+        else
+            SetCommandDeadline();
         _transport.Resume(reader.Position, _pending.End);
     }
 
@@ -138,8 +153,9 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
         var status = _lines.TryRead(ref reader, out var line);
         if (status == LineStatus.NeedMore)
             return false;
-        _telemetry!.Command(status, line, _session.InAuthExchange);
+        _telemetry?.Command(status, line, _session.InAuthExchange);
 
+        _lineStarted = 0;
         var step = status == LineStatus.Line ? Execute(line) : _session.Reject(status);
         _lines.InAuthExchange = _session.InAuthExchange;
         if (step.Reply is not null)
@@ -171,7 +187,7 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
     private void Reply(Protocol.Replies.SmtpReply reply)
     {
         _transport.Reply(reply.Bytes.Span);
-        _telemetry!.Replied(reply);
+        _telemetry?.Replied(reply);
     }
 
     private void OnDeadline()
@@ -183,6 +199,11 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
             // The client stopped reading our replies, or is mid-handshake: no 421 can reach it, so just cut.
             _message?.Fail(new TimeoutException("The client stopped reading."));
             _transport.Dispose();
+            return;
+        }
+        if (_opening != Opening.None)
+        {
+            OnOpeningDeadline();
             return;
         }
         if (_suspension != Suspension.None)
@@ -238,7 +259,7 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
     {
         if (_suspension != Suspension.Authenticating)
             return;
-        _telemetry!.AuthVerdict(identity);
+        _telemetry?.AuthVerdict(identity);
         _suspension = Suspension.None;
         var step = _session.AuthenticationCompleted(identity);
         Reply(step.Reply!);
@@ -263,7 +284,12 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
             _session.TlsEstablished();
             _lines.Reset();
         }
-        _transport.SetDeadline(settings.CommandTimeout);
+        if (settings.ImplicitTls && settings.Proxy is not null)
+        {
+            Greet(starting: false); // behind a proxy the greeting waited for the handshake that followed the PROXY header
+            return;
+        }
+        _transport.SetDeadline(_opening == Opening.GreetingDelay ? settings.Limits.GreetingDelay : settings.CommandTimeout);
     }
 
     private void Close()

@@ -52,8 +52,48 @@ public sealed class ActorSmtpServer
         var listener = system.ActorOf(Props.Create(() => new SmtpListenerActor(settings, sinks.Entry, tls, authenticator)), $"{name}-listener");
         var bound = await listener.Ask<ListenerProtocol.Bound>(ListenerProtocol.Bind.Instance, TimeSpan.FromSeconds(30))
             .ConfigureAwait(false);
+        RegisterShutdown(system, listener, settings.Protection.ShutdownGrace, name);
         return Telemetry.SmtpTelemetry.Started(system,
             new ActorSmtpServer(listener, sinks, bound.EndPoints, cluster?.Start(settings, sinks, listener)), settings);
+    }
+
+    /// <summary>
+    /// Graceful shutdown (SIGTERM through the generic host, or any CoordinatedShutdown.Run): service-unbind
+    /// stops accepting; service-requests-done drains the sessions within the grace. Sinks stop only after
+    /// that, with the actor system, so every message that got 250 was stored before.
+    /// </summary>
+    private static void RegisterShutdown(ActorSystem system, IActorRef listener, TimeSpan grace, string name)
+    {
+        var shutdown = CoordinatedShutdown.Get(system);
+        var config = system.Settings.Config;
+        var phaseKey = $"akka.coordinated-shutdown.phases.{CoordinatedShutdown.PhaseServiceRequestsDone}.timeout";
+        var phase = config.HasPath(phaseKey) ? config.GetTimeSpan(phaseKey, null, allowInfinite: false)
+            : config.GetTimeSpan("akka.coordinated-shutdown.default-phase-timeout", TimeSpan.FromSeconds(5), allowInfinite: false);
+        if (phase < grace)
+            system.Log.Warning("actorsmtp.shutdown-grace ({0}) is longer than akka.coordinated-shutdown.phases.{1}.timeout ({2}): " +
+                               "shutdown will not wait for the whole grace", grace, CoordinatedShutdown.PhaseServiceRequestsDone, phase);
+        shutdown.AddTask(CoordinatedShutdown.PhaseServiceUnbind, $"{name}-unbind", async () =>
+        {
+            await AskQuietly(listener, ListenerProtocol.Unbind.Instance, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            return Akka.Done.Instance;
+        });
+        shutdown.AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, $"{name}-drain", async () =>
+        {
+            await AskQuietly(listener, new ListenerProtocol.Drain(grace), grace + TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            return Akka.Done.Instance;
+        });
+    }
+
+    private static async Task AskQuietly(IActorRef listener, object message, TimeSpan timeout)
+    {
+        try
+        {
+            await listener.Ask<object>(message, timeout).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is AskTimeoutException or TaskCanceledException)
+        {
+            // A listener that is gone already (or stuck) must not hold up the rest of the shutdown.
+        }
     }
 
     /// <summary>The configured custom authenticator, or the built-in one over <c>actorsmtp.auth.users</c>.</summary>

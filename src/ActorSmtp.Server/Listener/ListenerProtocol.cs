@@ -23,6 +23,36 @@ public static class ListenerProtocol
 
     public sealed record Status(int ActiveConnections, IReadOnlyList<IPEndPoint> EndPoints);
 
+    /// <summary>Stop accepting: close every listening socket (CoordinatedShutdown service-unbind); answered with <see cref="Unbound"/>.</summary>
+    public sealed record Unbind
+    {
+        public static readonly Unbind Instance = new();
+    }
+
+    public sealed record Unbound
+    {
+        public static readonly Unbound Instance = new();
+    }
+
+    /// <summary>
+    /// Close every session (CoordinatedShutdown service-requests-done): idle ones at once with 421 4.3.2,
+    /// ones inside a transaction after it, all within <paramref name="Grace"/>; answered with <see cref="Drained"/>.
+    /// </summary>
+    public sealed record Drain(TimeSpan Grace);
+
+    public sealed record Drained
+    {
+        public static readonly Drained Instance = new();
+    }
+
+    /// <summary>A connection learnt its real client from a PROXY header; the per-client limits decide now.</summary>
+    internal sealed record ClientIdentified(IPAddress Address);
+
+    internal sealed record DrainGraceOver
+    {
+        public static readonly DrainGraceOver Instance = new();
+    }
+
     /// <summary>A client connected to the endpoint with this index (in configuration order).</summary>
     internal sealed record Accepted(Socket Socket, int Endpoint);
 

@@ -13,10 +13,12 @@ namespace ActorSmtp.Server.Listener;
 /// <summary>
 /// Binds the configured endpoints, accepts clients and spawns one <see cref="SmtpConnectionActor"/>
 /// per client. It supervises them with a stopping strategy (a socket cannot be restarted: a failed
-/// connection is closed), enforces <c>max-connections</c> with 421 4.7.0, and runs the one heartbeat
-/// that checks every connection's deadline each second, instead of a timer per connection.
+/// connection is closed), enforces <c>max-connections</c> and the per-client limits (its
+/// <see cref="ClientTable"/>) with 421 4.7.0, and runs the one heartbeat that checks every
+/// connection's deadline each second, instead of a timer per connection. At shutdown it unbinds, then
+/// drains its connections (see SmtpListenerActor.Shutdown.cs).
 /// </summary>
-internal sealed class SmtpListenerActor : UntypedActor, IWithTimers
+internal sealed partial class SmtpListenerActor : UntypedActor, IWithTimers
 {
     private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(1);
 
@@ -24,7 +26,9 @@ internal sealed class SmtpListenerActor : UntypedActor, IWithTimers
     private readonly int _maxConnections;
     private readonly HostReplies _replies;
     private readonly Props[] _connectionProps; // one per endpoint: their TLS and policy differ
-    private readonly Dictionary<IActorRef, SocketTransport> _connections = [];
+    private readonly Dictionary<IActorRef, Tracked> _connections = [];
+    private readonly ProtectionSettings _protection;
+    private readonly ClientTable _clients;
     private readonly List<Socket> _listeners = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
@@ -34,6 +38,8 @@ internal sealed class SmtpListenerActor : UntypedActor, IWithTimers
     {
         _endpoints = settings.Endpoints;
         _maxConnections = settings.MaxConnections;
+        _protection = settings.Protection;
+        _clients = new ClientTable(settings.Protection);
         _replies = new HostReplies(settings.Hostname);
         var upgrade = tls is null ? null : new TlsUpgrade(tls, settings.Tls.HandshakeTimeout);
         _connectionProps = settings.Endpoints.Select(endpoint =>
@@ -41,7 +47,7 @@ internal sealed class SmtpListenerActor : UntypedActor, IWithTimers
             var connection = new ConnectionSettings(
                 settings.SessionOptions(endpoint), settings.CommandTimeout, settings.DataTimeout, settings.SinkResponseDeadline, sink,
                 endpoint.Tls == EndpointTls.None ? null : upgrade, endpoint.Tls == EndpointTls.Implicit,
-                authenticator, settings.Auth.FailureDelay);
+                authenticator, settings.Auth.FailureDelay, settings.Protection, endpoint.ProxyProtocol);
             return Props.CreateBy(new ConnectionActorProducer(connection))
                 .WithMailbox(ConnectionMailbox.ConfigPath)
                 .WithDispatcher(CallingThreadDispatcher.ConfigPath);
@@ -63,7 +69,19 @@ internal sealed class SmtpListenerActor : UntypedActor, IWithTimers
                 CheckDeadlines();
                 break;
             case Terminated terminated:
-                _connections.Remove(terminated.ActorRef);
+                OnTerminated(terminated.ActorRef);
+                break;
+            case ListenerProtocol.ClientIdentified identified:
+                OnClientIdentified(Sender, identified.Address);
+                break;
+            case ListenerProtocol.Unbind:
+                Unbind();
+                break;
+            case ListenerProtocol.Drain drain:
+                StartDrain(drain.Grace);
+                break;
+            case ListenerProtocol.DrainGraceOver:
+                EndDrain();
                 break;
             case ListenerProtocol.Bind:
                 BindAll();
@@ -96,6 +114,7 @@ internal sealed class SmtpListenerActor : UntypedActor, IWithTimers
             Context.Stop(Self);
             return;
         }
+        BoundEndPoints();
         for (var i = 0; i < _listeners.Count; i++)
         {
             _log.Info("listening on {0}", _listeners[i].LocalEndPoint);
@@ -105,7 +124,10 @@ internal sealed class SmtpListenerActor : UntypedActor, IWithTimers
         Sender.Tell(new ListenerProtocol.Bound(BoundEndPoints()));
     }
 
-    private IReadOnlyList<IPEndPoint> BoundEndPoints() => _listeners.Select(l => (IPEndPoint)l.LocalEndPoint!).ToArray();
+    // Kept from bind time: after unbinding, the sockets no longer know.
+    private IReadOnlyList<IPEndPoint> BoundEndPoints() => _boundEndPoints ??= _listeners.Select(l => (IPEndPoint)l.LocalEndPoint!).ToArray();
+
+    private IReadOnlyList<IPEndPoint>? _boundEndPoints;
 
     private static Socket Listen(EndpointSettings endpoint)
     {
@@ -152,9 +174,36 @@ internal sealed class SmtpListenerActor : UntypedActor, IWithTimers
 
     private void OnAccepted(Socket socket, int endpoint)
     {
+        if (_unbound)
+        {
+            Refuse(socket, _replies.ShuttingDown, "shutting-down", "shutting down");
+            return;
+        }
         if (_connections.Count >= _maxConnections)
         {
-            Refuse(socket);
+            Refuse(socket, _replies.TooManyConnections, "max-connections", $"max-connections ({_maxConnections}) reached");
+            return;
+        }
+        if (PeerOf(socket) is not { } peer)
+        {
+            socket.Dispose(); // the client left before we got to it
+            return;
+        }
+        ClientEntry? client = null;
+        if (_endpoints[endpoint].ProxyProtocol is null)
+        {
+            // Without a PROXY header the peer is the client: its limits apply now, before any byte is read.
+            var admission = _clients.Admit(peer.Address, Environment.TickCount64, out client);
+            if (admission != Admission.Admitted)
+            {
+                Refuse(socket, RefusalFor(admission), ReasonFor(admission), $"{admission} ({peer.Address})");
+                return;
+            }
+        }
+        else if (!_protection.IsTrustedProxy(peer.Address))
+        {
+            _log.Warning("Closing {0}: not in trusted-proxies, but the endpoint expects a PROXY header", peer);
+            socket.Dispose();
             return;
         }
         SocketTransport transport;
@@ -164,24 +213,48 @@ internal sealed class SmtpListenerActor : UntypedActor, IWithTimers
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
+            if (client is not null)
+                _clients.Release(client, Environment.TickCount64);
             socket.Dispose(); // the client left before we got to it
             return;
         }
         var connection = Context.ActorOf(_connectionProps[endpoint]);
         Context.Watch(connection);
-        _connections.Add(connection, transport);
-        connection.Tell(new ConnectionProtocol.Start(transport));
+        _connections.Add(connection, new Tracked(transport, client));
+        connection.Tell(new ConnectionProtocol.Start(transport, client));
+    }
+
+    /// <summary>The client's endpoint, or null when it is already gone (a reset before we got to it).</summary>
+    private static IPEndPoint? PeerOf(Socket socket)
+    {
+        try
+        {
+            return socket.RemoteEndPoint as IPEndPoint;
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            return null;
+        }
+    }
+
+    private void OnTerminated(IActorRef connection)
+    {
+        if (_connections.Remove(connection, out var tracked) && tracked.Client is { } client)
+            _clients.Release(client, Environment.TickCount64);
+        if (_connections.Count == 0)
+            DrainCompleted();
     }
 
     /// <summary>RFC 5321 §3.1: a server may refuse a connection with 421 instead of the greeting.</summary>
-    private void Refuse(Socket socket)
+    /// <param name="reason">The refusal's tag on the connections-refused metric.</param>
+    private void Refuse(Socket socket, SmtpReply reply, string reason, string why)
     {
-        _log.Warning("Refusing {0}: max-connections ({1}) reached", socket.RemoteEndPoint, _maxConnections);
-        Telemetry.SmtpMetrics.ConnectionRefused("max-connections");
+        _log.Warning("Refusing {0}: {1}", PeerOf(socket), why);
+        Telemetry.SmtpMetrics.ConnectionRefused(reason);
         try
         {
             socket.Blocking = false;
-            socket.Send(_replies.TooManyConnections.Bytes.Span, SocketFlags.None, out _);
+            socket.Send(reply.Bytes.Span, SocketFlags.None, out _);
             socket.Shutdown(SocketShutdown.Both);
         }
         catch (SocketException)
@@ -193,8 +266,9 @@ internal sealed class SmtpListenerActor : UntypedActor, IWithTimers
     private void CheckDeadlines()
     {
         var now = Environment.TickCount64;
-        foreach (var (connection, transport) in _connections)
-            if (transport.Deadline <= now)
+        foreach (var (connection, tracked) in _connections)
+            if (tracked.Transport.Deadline <= now)
                 connection.Tell(ConnectionProtocol.DeadlineExpired.Instance);
+        _clients.Sweep(now);
     }
 }

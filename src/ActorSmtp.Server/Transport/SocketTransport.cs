@@ -52,8 +52,18 @@ internal sealed class SocketTransport : IDisposable
         _reader = PipeReader.Create(_stream, ReaderOptions);
     }
 
-    public IPEndPoint RemoteEndPoint { get; }
-    public IPEndPoint LocalEndPoint { get; }
+    /// <summary>The client: the socket's peer, or the source a PROXY header named.</summary>
+    public IPEndPoint RemoteEndPoint { get; private set; }
+
+    /// <summary>Where the client connected: the socket's local end, or the destination a PROXY header named.</summary>
+    public IPEndPoint LocalEndPoint { get; private set; }
+
+    /// <summary>A trusted proxy's header named the real endpoints (HAProxy PROXY protocol); logs and envelopes use them.</summary>
+    public void UseProxiedEndPoints(IPEndPoint source, IPEndPoint? destination)
+    {
+        RemoteEndPoint = source;
+        LocalEndPoint = destination ?? LocalEndPoint;
+    }
 
     /// <summary>Milliseconds (Environment.TickCount64) after which the connection's current wait has expired.</summary>
     public long Deadline => Volatile.Read(ref _deadline);
@@ -61,7 +71,27 @@ internal sealed class SocketTransport : IDisposable
     public void SetDeadline(TimeSpan fromNow) =>
         Volatile.Write(ref _deadline, Environment.TickCount64 + (long)fromNow.TotalMilliseconds);
 
+    /// <summary>An absolute deadline in Environment.TickCount64 milliseconds.</summary>
+    public void SetDeadlineAt(long tick) => Volatile.Write(ref _deadline, tick);
+
     public void ClearDeadline() => Volatile.Write(ref _deadline, long.MaxValue);
+
+    /// <summary>
+    /// Writes queued replies while the read loop is busy reading (a delayed greeting). A write that fails
+    /// ends the connection; the read loop then reports it closed.
+    /// </summary>
+    public void Send()
+    {
+        var flushed = FlushAsync();
+        if (!flushed.IsCompletedSuccessfully)
+            _ = DisposeIfFailedAsync(flushed);
+    }
+
+    private async Task DisposeIfFailedAsync(ValueTask flushed)
+    {
+        if (!await Succeeded(flushed).ConfigureAwait(false))
+            Dispose();
+    }
 
     /// <summary>Queues a reply; it is written by the next <see cref="Resume"/> or <see cref="CloseAfterReplies"/>.</summary>
     public void Reply(ReadOnlySpan<byte> reply) => _replies.Append(reply);
@@ -109,6 +139,13 @@ internal sealed class SocketTransport : IDisposable
         else
             _ = ResumeAfterFlushAsync(flushed, advance);
     }
+
+    /// <summary>
+    /// Implicit TLS behind a proxy: everything after <paramref name="consumed"/> (the PROXY header) is the
+    /// start of the TLS handshake, so it is kept and handed to TLS instead of being dropped.
+    /// </summary>
+    public void StartImplicitTls(SequencePosition consumed, TlsUpgrade upgrade) =>
+        SignalLoop(new ReadAdvance(consumed, consumed, Stop: false, upgrade, KeepUnread: true));
 
     /// <summary>True while replies wait for the client to read: nothing more can be written until then.</summary>
     public bool IsWriting => Volatile.Read(ref _writing) == 1;
@@ -175,8 +212,14 @@ internal sealed class SocketTransport : IDisposable
                 _reader.AdvanceTo(advance.Consumed, advance.Examined);
                 if (advance.Upgrade is { } upgrade)
                 {
+                    byte[]? unread = null;
+                    if (advance.KeepUnread && _reader.TryRead(out var rest))
+                    {
+                        unread = rest.Buffer.ToArray();
+                        _reader.AdvanceTo(rest.Buffer.End);
+                    }
                     await _reader.CompleteAsync().ConfigureAwait(false); // drops whatever it still buffered
-                    owner.Tell(await HandshakeAsync(upgrade).ConfigureAwait(false));
+                    owner.Tell(await HandshakeAsync(upgrade, unread).ConfigureAwait(false));
                 }
             }
         }
@@ -193,15 +236,16 @@ internal sealed class SocketTransport : IDisposable
     }
 
     /// <summary>Runs the server side of the TLS handshake and moves reads and writes onto the TLS stream.</summary>
-    private async Task<ConnectionProtocol.TlsEstablished> HandshakeAsync(TlsUpgrade upgrade)
+    private async Task<ConnectionProtocol.TlsEstablished> HandshakeAsync(TlsUpgrade upgrade, byte[]? unread = null)
     {
-        var tls = new SslStream(_network, leaveInnerStreamOpen: true);
-        using var timeout = new CancellationTokenSource(upgrade.HandshakeTimeout);
+        var tls = new SslStream(unread is { Length: > 0 } ? new PrefixedStream(unread, _network) : _network, leaveInnerStreamOpen: true);
+        // No timer of its own: the connection's deadline (HandshakeTimeout) is checked by the listener's
+        // heartbeat, which disposes this transport, and that fails the handshake.
         try
         {
             await tls.AuthenticateAsServerAsync(
                 static (_, hello, state, _) => ValueTask.FromResult(((CertificateStore)state!).For(hello.ServerName)),
-                upgrade.Certificates, timeout.Token).ConfigureAwait(false);
+                upgrade.Certificates, CancellationToken.None).ConfigureAwait(false);
         }
         catch
         {
