@@ -49,7 +49,7 @@ public sealed class ActorSmtpServer
                 new ActorSmtpServer(ActorRefs.Nobody, sinks, [], cluster!.Start(settings, sinks, listener: null)), settings);
         var tls = settings.Endpoints.Any(e => e.Tls != EndpointTls.None) ? new CertificateStore(settings.Tls, settings.Hostname) : null;
         var authenticator = settings.Endpoints.Any(e => e.Auth != AuthMode.Off) ? StartAuthenticator(system, settings.Auth, name) : null;
-        var listener = system.ActorOf(Props.Create(() => new SmtpListenerActor(settings, sinks.Entry, tls, authenticator)), $"{name}-listener");
+        var listener = system.ActorOf(Props.Create(() => new SmtpListenerActor(settings, sinks.Entry, tls, authenticator, cluster == null ? null : cluster.Counters)), $"{name}-listener");
         var bound = await listener.Ask<ListenerProtocol.Bound>(ListenerProtocol.Bind.Instance, TimeSpan.FromSeconds(30))
             .ConfigureAwait(false);
         RegisterShutdown(system, listener, settings.Protection.ShutdownGrace, name);

@@ -1,5 +1,6 @@
 using System.Net;
 using ActorSmtp.Protocol.Session;
+using ActorSmtp.Server.Cluster;
 using ActorSmtp.Server.Configuration;
 
 namespace ActorSmtp.Server.Listener;
@@ -44,9 +45,12 @@ internal sealed class RateWindow
 /// <summary>
 /// One client address: its open connections (kept by the listener alone) and its rates. The sessions
 /// of its connections share the message and recipient rates through <see cref="IClientRates"/>.
+/// In a cluster the rates also count cluster-wide (<see cref="ClusterClientCounters"/>, eventually consistent).
 /// </summary>
-internal sealed class ClientEntry(IPAddress address, ProtectionSettings limits) : IClientRates
+internal sealed class ClientEntry(IPAddress address, ProtectionSettings limits, ClusterClientCounters? cluster = null) : IClientRates
 {
+    private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
+
     private readonly RateWindow _messages = new();
     private readonly RateWindow _recipients = new();
 
@@ -60,9 +64,15 @@ internal sealed class ClientEntry(IPAddress address, ProtectionSettings limits) 
 
     public RateWindow Connects { get; } = new();
 
-    public bool TryTakeMessage() => _messages.TryTake(Environment.TickCount64, limits.MessageRatePerClient);
+    public bool TryTakeMessage() =>
+        _messages.TryTake(Environment.TickCount64, limits.MessageRatePerClient) && ClusterAllows("messages", limits.MessageRatePerClient);
 
-    public bool TryTakeRecipient() => _recipients.TryTake(Environment.TickCount64, limits.RecipientRatePerClient);
+    public bool TryTakeRecipient() =>
+        _recipients.TryTake(Environment.TickCount64, limits.RecipientRatePerClient) && ClusterAllows("recipients", limits.RecipientRatePerClient);
+
+    /// <summary>Counts one event cluster-wide; true without a cluster or a limit.</summary>
+    public bool ClusterAllows(string kind, int perMinute) =>
+        cluster is null || perMinute <= 0 || cluster.TryCount(kind, Address, perMinute, Minute);
 }
 
 internal enum Admission
@@ -80,7 +90,12 @@ internal enum Admission
 /// memory stays bounded because a client without connections is forgotten once its rate windows no
 /// longer matter (two minutes).
 /// </summary>
-internal sealed class ClientTable(ProtectionSettings limits, int maxClients = ClientTable.DefaultMaxClients)
+/// <remarks>
+/// With <paramref name="cluster"/> (a cluster node), connections and rates also count across the cluster, so
+/// a client cannot get N times its limits by spreading over N nodes (bounded overshoot, see the README).
+/// </remarks>
+internal sealed class ClientTable(
+    ProtectionSettings limits, int maxClients = ClientTable.DefaultMaxClients, ClusterClientCounters? cluster = null)
 {
     /// <summary>~200 bytes each: at most ~20 MB however many addresses (think IPv6) a flood comes from.</summary>
     public const int DefaultMaxClients = 100_000;
@@ -111,13 +126,21 @@ internal sealed class ClientTable(ProtectionSettings limits, int maxClients = Cl
                 if (_clients.Count >= maxClients)
                     return Admission.TooManyClients; // fail closed: the table is the only memory of who is who
             }
-            _clients.Add(address, client = new ClientEntry(address, limits));
+            _clients.Add(address, client = new ClientEntry(address, limits, cluster));
         }
         client.LastSeen = now;
         if (limits.MaxConnectionsPerClient > 0 && client.Connections >= limits.MaxConnectionsPerClient)
             return Admission.TooManyConnections;
         if (!client.Connects.TryTake(now, limits.ConnectionRatePerClient))
             return Admission.TooFast;
+        if (cluster is not null && limits.MaxConnectionsPerClient > 0 && !cluster.TryAcquireConnection(address, limits.MaxConnectionsPerClient))
+            return Admission.TooManyConnections;
+        if (!client.ClusterAllows("connects", limits.ConnectionRatePerClient))
+        {
+            if (cluster is not null && limits.MaxConnectionsPerClient > 0)
+                cluster.ReleaseConnection(address);
+            return Admission.TooFast;
+        }
         client.Connections++;
         entry = client;
         return Admission.Admitted;
@@ -125,6 +148,8 @@ internal sealed class ClientTable(ProtectionSettings limits, int maxClients = Cl
 
     public void Release(ClientEntry entry, long now)
     {
+        if (cluster is not null && limits.MaxConnectionsPerClient > 0)
+            cluster.ReleaseConnection(entry.Address);
         entry.Connections--;
         entry.LastSeen = now;
     }

@@ -34,12 +34,15 @@ internal sealed partial class SmtpListenerActor : UntypedActor, IWithTimers
 
     /// <param name="tls">The certificates when an endpoint uses TLS (see <see cref="EndpointTls"/>).</param>
     /// <param name="authenticator">The authenticator when an endpoint offers AUTH.</param>
-    public SmtpListenerActor(ActorSmtpSettings settings, IActorRef sink, CertificateStore? tls = null, IActorRef? authenticator = null)
+    /// <param name="clusterCounters">On a cluster node: per-client limits count across the cluster.</param>
+    public SmtpListenerActor(
+        ActorSmtpSettings settings, IActorRef sink, CertificateStore? tls = null, IActorRef? authenticator = null,
+        Cluster.ClusterClientCounters? clusterCounters = null)
     {
         _endpoints = settings.Endpoints;
         _maxConnections = settings.MaxConnections;
         _protection = settings.Protection;
-        _clients = new ClientTable(settings.Protection);
+        _clients = new ClientTable(settings.Protection, cluster: clusterCounters);
         _replies = new HostReplies(settings.Hostname);
         var upgrade = tls is null ? null : new TlsUpgrade(tls, settings.Tls.HandshakeTimeout);
         _connectionProps = settings.Endpoints.Select(endpoint =>
