@@ -24,6 +24,29 @@ public sealed class OperabilityHostTests : IDisposable
     }
 
     [Fact]
+    public async Task On_a_cluster_node_the_cluster_view_is_served_next_to_metrics()
+    {
+        var metricsPort = FreePort();
+        var config = Config($$"""
+            actorsmtp {
+              endpoints = [ { address = "127.0.0.1", port = 0 } ]
+              metrics { enabled = on, address = "127.0.0.1", port = {{metricsPort}} }
+              cluster { enabled = on, hostname = "127.0.0.1", port = 0, seed-nodes = [], roles = [smtp, storage] }
+            }
+            """);
+        using var host = HostProcess.Start($"run --config \"{config}\"", _directory);
+        await host.ListeningPortAsync();
+
+        var (status, body) = await WaitForAsync($"http://127.0.0.1:{metricsPort}/cluster", TimeSpan.FromSeconds(20));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        using var view = System.Text.Json.JsonDocument.Parse(body);
+        var member = Assert.Single(view.RootElement.GetProperty("members").EnumerateArray());
+        Assert.Contains("smtp", member.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
+        Assert.Equal(HttpStatusCode.OK, (await WaitForAsync($"http://127.0.0.1:{metricsPort}/healthz", TimeSpan.FromSeconds(10))).Status);
+    }
+
+    [Fact]
     public async Task Metrics_scraped_over_http_move_by_exactly_the_messages_sent()
     {
         var metricsPort = FreePort();

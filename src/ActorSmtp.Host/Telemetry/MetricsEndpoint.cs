@@ -11,23 +11,27 @@ namespace ActorSmtp.Host.Telemetry;
 /// <c>/metrics</c> (OpenTelemetry's Prometheus exporter over the "ActorSmtp" meter) and <c>/healthz</c> on one
 /// address and port. Both are HttpListeners of this process: the managed HttpListener shares one socket per
 /// address and port between listeners and routes each request to the longest matching prefix, so our
-/// <c>/healthz/</c> prefix sits beside the exporter's root prefix.
+/// <c>/healthz/</c> prefix sits beside the exporter's root prefix. On a cluster node <c>/cluster</c> (the
+/// cluster view) is served there too.
 /// </summary>
 internal sealed class MetricsEndpoint : IDisposable
 {
     private readonly MeterProvider _meters;
     private readonly HttpListener _health;
     private readonly Func<Task<HealthReport>> _check;
+    private readonly Func<Task<byte[]>>? _clusterView;
 
-    private MetricsEndpoint(MeterProvider meters, HttpListener health, Func<Task<HealthReport>> check)
+    private MetricsEndpoint(MeterProvider meters, HttpListener health, Func<Task<HealthReport>> check, Func<Task<byte[]>>? clusterView)
     {
         _meters = meters;
         _health = health;
         _check = check;
+        _clusterView = clusterView;
     }
 
     /// <summary>Starts both endpoints; a port that cannot be bound is a <see cref="SettingsException"/> on <c>actorsmtp.metrics.port</c>.</summary>
-    public static MetricsEndpoint Start(MetricsSettings settings, Func<Task<HealthReport>> check)
+    /// <param name="clusterView">The cluster view's JSON, on a cluster node; served at <c>/cluster</c>.</param>
+    public static MetricsEndpoint Start(MetricsSettings settings, Func<Task<HealthReport>> check, Func<Task<byte[]>>? clusterView = null)
     {
         var host = HostName(settings.Address);
         MeterProvider? meters = null;
@@ -44,6 +48,8 @@ internal sealed class MetricsEndpoint : IDisposable
                 })
                 .Build();
             health.Prefixes.Add($"http://{host}:{settings.Port}/healthz/");
+            if (clusterView is not null)
+                health.Prefixes.Add($"http://{host}:{settings.Port}/cluster/");
             health.Start();
         }
         catch (Exception ex) when (ex is HttpListenerException or System.Net.Sockets.SocketException or InvalidOperationException)
@@ -52,7 +58,7 @@ internal sealed class MetricsEndpoint : IDisposable
             health.Close();
             throw new SettingsException("actorsmtp.metrics.port", $"cannot listen on {settings.Address}:{settings.Port}: {ex.Message}", ex);
         }
-        var endpoint = new MetricsEndpoint(meters, health, check);
+        var endpoint = new MetricsEndpoint(meters, health, check, clusterView);
         _ = endpoint.ServeAsync();
         return endpoint;
     }
@@ -90,6 +96,11 @@ internal sealed class MetricsEndpoint : IDisposable
 
     private async Task AnswerAsync(HttpListenerContext context)
     {
+        if (_clusterView is not null && context.Request.Url?.AbsolutePath.StartsWith("/cluster", StringComparison.Ordinal) == true)
+        {
+            await AnswerClusterAsync(context).ConfigureAwait(false);
+            return;
+        }
         try
         {
             HealthReport report;
@@ -111,6 +122,31 @@ internal sealed class MetricsEndpoint : IDisposable
         catch (Exception ex) when (ex is HttpListenerException or IOException or ObjectDisposedException)
         {
             // The prober went away.
+        }
+    }
+
+    private async Task AnswerClusterAsync(HttpListenerContext context)
+    {
+        try
+        {
+            byte[] body;
+            try
+            {
+                body = await _clusterView!().ConfigureAwait(false);
+                context.Response.ContentType = "application/json";
+            }
+            catch (Exception ex)
+            {
+                body = Encoding.UTF8.GetBytes($"cluster view failed: {ex.Message}\n");
+                context.Response.StatusCode = 503; // not started yet, or the cluster extension is gone
+            }
+            context.Response.ContentLength64 = body.Length;
+            await context.Response.OutputStream.WriteAsync(body).ConfigureAwait(false);
+            context.Response.Close();
+        }
+        catch (Exception ex) when (ex is HttpListenerException or IOException or ObjectDisposedException)
+        {
+            // The client went away.
         }
     }
 }

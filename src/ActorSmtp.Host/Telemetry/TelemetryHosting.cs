@@ -23,8 +23,9 @@ internal static class TelemetryHosting
             Console.Error.WriteLine($"actorsmtp: {ex.Message}");
             return false;
         }
+        var cluster = config.HasPath("actorsmtp.cluster.enabled") && config.GetBoolean("actorsmtp.cluster.enabled");
         if (settings.Metrics.Enabled)
-            services.AddSingleton<IHostedService>(sp => new Service(settings.Metrics, sp));
+            services.AddSingleton<IHostedService>(sp => new Service(settings.Metrics, cluster, sp));
         return true;
     }
 
@@ -32,13 +33,13 @@ internal static class TelemetryHosting
     /// Starts before the actor system (registered first), so counts are kept from the first connection on;
     /// /healthz answers "server not started" until the listener is bound.
     /// </summary>
-    private sealed class Service(MetricsSettings settings, IServiceProvider services) : IHostedService
+    private sealed class Service(MetricsSettings settings, bool cluster, IServiceProvider services) : IHostedService
     {
         private MetricsEndpoint? _endpoint;
 
         public Task StartAsync(CancellationToken cancellationToken)
         {
-            _endpoint = MetricsEndpoint.Start(settings, CheckAsync);
+            _endpoint = MetricsEndpoint.Start(settings, CheckAsync, cluster ? ClusterViewAsync : null);
             return Task.CompletedTask;
         }
 
@@ -47,6 +48,9 @@ internal static class TelemetryHosting
             _endpoint?.Dispose();
             return Task.CompletedTask;
         }
+
+        private Task<byte[]> ClusterViewAsync() =>
+            ActorSmtp.Server.Cluster.ClusterViewServer.JsonAsync(services.GetRequiredService<ActorSystem>());
 
         private Task<HealthReport> CheckAsync()
         {

@@ -43,6 +43,10 @@ internal sealed class ClusterViewServer : IDisposable
         try { _http.Close(); } catch (ObjectDisposedException) { }
     }
 
+    /// <summary>The document GET /cluster returns, as JSON (also served next to /metrics).</summary>
+    public static async Task<byte[]> JsonAsync(ActorSystem system) =>
+        JsonSerializer.SerializeToUtf8Bytes(await ViewAsync(system).ConfigureAwait(false), Json);
+
     /// <summary>The document GET /cluster returns.</summary>
     public static async Task<object> ViewAsync(ActorSystem system)
     {
@@ -110,7 +114,7 @@ internal sealed class ClusterViewServer : IDisposable
                 response.StatusCode = 404;
                 return;
             }
-            var body = JsonSerializer.SerializeToUtf8Bytes(await ViewAsync(_system).ConfigureAwait(false), Json);
+            var body = await JsonAsync(_system).ConfigureAwait(false);
             response.ContentType = "application/json";
             response.ContentLength64 = body.Length;
             await response.OutputStream.WriteAsync(body).ConfigureAwait(false);
