@@ -35,7 +35,7 @@ internal static class ServerCommand
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Protection.ShutdownGrace + TimeSpan.FromSeconds(30));
         builder.Services.AddAkka("actorsmtp", (akka, _) => akka
             .AddHocon(config, HoconAddMode.Prepend)
-            .AddHocon(settings.Cluster.AkkaConfig(), HoconAddMode.Prepend) // actorsmtp.cluster → akka.cluster/remote; empty when off
+            .WithActorSmtpCluster(settings.Cluster) // actorsmtp.cluster → Akka.Cluster.Hosting; nothing when off
             .ConfigureLoggers(loggers =>
             {
                 loggers.LogLevel = LogLevel.InfoLevel;

@@ -79,7 +79,8 @@ public sealed record ClusterSettings
     /// <summary>
     /// The Akka settings this cluster needs, to put in front of the rest of the configuration before the
     /// actor system is created: cluster provider, remoting endpoint, roles, split-brain resolver (keep-majority)
-    /// and graceful leave on shutdown. Empty when the cluster is off.
+    /// and graceful leave on shutdown. Empty when the cluster is off. For actor systems made without
+    /// Akka.Hosting (tests, embedding); the executable sets the same through Akka.Cluster.Hosting.
     /// </summary>
     public Config AkkaConfig()
     {
@@ -97,26 +98,35 @@ public sealed record ClusterSettings
               }
               cluster {
                 roles = [{{roles}}]
-                # Seed nodes are joined by ActorSmtp itself (actorsmtp.cluster.seed-nodes).
-                seed-nodes = []
                 downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
-                split-brain-resolver {
-                  active-strategy = keep-majority
-                  stable-after = {{(long)DownUnreachableAfter.TotalMilliseconds}}ms
-                }
-                run-coordinated-shutdown-when-down = on
-                # Per-client counters (ClusterClientCounters): see other nodes' counts sooner.
-                distributed-data.notify-subscribers-interval = 100ms
-              }
-              # Leaving gracefully: stopping the host (or the actor system) runs coordinated shutdown,
-              # which makes the node leave the cluster before it stops.
-              coordinated-shutdown {
-                run-by-actor-system-terminate = on
-                terminate-actor-system = on
+                split-brain-resolver.active-strategy = keep-majority
               }
             }
-            """);
+            """).WithFallback(TuningConfig());
     }
+
+    /// <summary>
+    /// What Akka.Cluster.Hosting's options do not cover (the host sets remoting, roles and keep-majority through
+    /// them): when the resolver acts, how soon counters replicate, and leaving on shutdown.
+    /// </summary>
+    public Config TuningConfig() => !Enabled ? Config.Empty : ConfigurationFactory.ParseString($$"""
+        akka {
+          cluster {
+            # Seed nodes are joined by ActorSmtp itself (actorsmtp.cluster.seed-nodes).
+            seed-nodes = []
+            split-brain-resolver.stable-after = {{(long)DownUnreachableAfter.TotalMilliseconds}}ms
+            run-coordinated-shutdown-when-down = on
+            # Per-client counters (ClusterClientCounters): see other nodes' counts sooner.
+            distributed-data.notify-subscribers-interval = 100ms
+          }
+          # Leaving gracefully: stopping the host (or the actor system) runs coordinated shutdown,
+          # which makes the node leave the cluster before it stops.
+          coordinated-shutdown {
+            run-by-actor-system-terminate = on
+            terminate-actor-system = on
+          }
+        }
+        """);
 
     private static bool IsSeed(string seed)
     {
