@@ -31,6 +31,8 @@ public sealed class HostTests : IDisposable
     [InlineData("actorsmtp.auth.users = [ { name = alice, password-hash = \"s3cret\" } ]", "actorsmtp.auth.users[0].password-hash")]
     [InlineData("actorsmtp.endpoints = [ { address = \"127.0.0.1\", port = 0, auth = sometimes } ]", "actorsmtp.endpoints[0].auth")]
     [InlineData("actorsmtp.tls { self-signed = off, pfx = \"/nonexistent.pfx\" }", "actorsmtp.tls.pfx")]
+    [InlineData("actorsmtp.sinks.file.sync = sometimes", "actorsmtp.sinks.file")] // refused by the sink's own constructor
+    [InlineData("actorsmtp { sink = reject, sinks.reject.code = 250 }", "actorsmtp.sinks.reject")]
     public async Task Invalid_setting_stops_start_up_with_exit_code_2_naming_the_key(string hocon, string key)
     {
         using var host = HostProcess.Start($"--config \"{Config(hocon)}\"", _directory);

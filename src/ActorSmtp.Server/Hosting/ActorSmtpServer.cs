@@ -44,6 +44,7 @@ public sealed class ActorSmtpServer
         WarnIfOpen(system, settings);
         var cluster = settings.Cluster.Enabled ? ClusterNode.Create(system, settings) : null;
         var sinks = settings.Cluster.OwnsStorage ? SinkTopology.Start(system, settings) : ClusterNode.StartStorageProxy(system, settings);
+        await sinks.EnsureStartedAsync(settings, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
         if (!settings.Cluster.SpeaksSmtp) // a storage-only cluster node: no listener
             return Telemetry.SmtpTelemetry.Started(system,
                 new ActorSmtpServer(ActorRefs.Nobody, sinks, [], cluster!.Start(settings, sinks, listener: null)), settings);

@@ -32,6 +32,32 @@ public sealed class SinkCatalog
         if (_registered.TryGetValue(type, out var create))
             return (create(config), null);
         var actorType = SinkTypes.Resolve(type, key);
-        return (Props.Create(actorType, config), actorType);
+        return (Props.CreateBy(new ConfiguredSink(actorType, config)), actorType);
+    }
+
+    /// <summary>
+    /// Creates a sink from its block. Not <c>Props.Create(type, config)</c>: when a constructor throws, Akka's
+    /// error names the Props' arguments, and a sink's block may hold secrets (an account key, a password).
+    /// </summary>
+    private sealed class ConfiguredSink(Type actorType, Config config) : IIndirectActorProducer
+    {
+        public Type ActorType => actorType;
+
+        public ActorBase Produce()
+        {
+            try
+            {
+                return (ActorBase)Activator.CreateInstance(actorType, config)!;
+            }
+            catch (System.Reflection.TargetInvocationException ex) when (ex.InnerException is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(ex.InnerException);
+                throw; // unreachable
+            }
+        }
+
+        public void Release(ActorBase actor)
+        {
+        }
     }
 }

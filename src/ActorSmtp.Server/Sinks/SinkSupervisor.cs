@@ -24,6 +24,9 @@ internal sealed class SinkSupervisor : UntypedActor, IWithTimers
     private readonly Telemetry.SinkMetrics _metrics;
     private IActorRef? _child;
     private int _crashes;
+    private Exception? _lastFailure;
+    private FirstStart? _firstStart; // known once the first incarnation answered Identify or stopped
+    private readonly List<IActorRef> _awaitingFirstStart = [];
 
     public SinkSupervisor(SinkSettings sink, SinkRestartSettings restart, IActorRef? fallback)
     {
@@ -37,7 +40,11 @@ internal sealed class SinkSupervisor : UntypedActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     // A failed sink is stopped, never restarted in place: its replacement comes after the backoff pause.
-    protected override SupervisorStrategy SupervisorStrategy() => Akka.Actor.SupervisorStrategy.StoppingStrategy;
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(failure =>
+    {
+        _lastFailure = failure;
+        return Directive.Stop;
+    });
 
     protected override void PreStart()
     {
@@ -64,6 +71,15 @@ internal sealed class SinkSupervisor : UntypedActor, IWithTimers
                 break;
             case Terminated terminated when terminated.ActorRef.Equals(_child):
                 OnCrash();
+                break;
+            case ActorIdentity identity when ReferenceEquals(identity.MessageId, FirstStartProbe) && identity.Subject is not null:
+                AnswerFirstStart(new FirstStart(null));
+                break;
+            case AwaitFirstStart:
+                if (_firstStart is null)
+                    _awaitingFirstStart.Add(Sender);
+                else
+                    Sender.Tell(_firstStart);
                 break;
             case RestartSink:
                 StartChild();
@@ -133,6 +149,8 @@ internal sealed class SinkSupervisor : UntypedActor, IWithTimers
     private void OnCrash()
     {
         _child = null;
+        if (_firstStart is null) // it never ran: most likely its configuration (the constructor threw)
+            AnswerFirstStart(new FirstStart(_lastFailure ?? new InvalidOperationException("the sink stopped before it started")));
         var delay = Backoff(_crashes++);
         _log.Warning("Sink {0} stopped after a failure; restarting it in {1}", _sink.Name, delay);
         foreach (var pending in _pending.Values.ToArray())
@@ -181,6 +199,20 @@ internal sealed class SinkSupervisor : UntypedActor, IWithTimers
     {
         _child = Context.ActorOf(_sink.Props!, "sink");
         Context.Watch(_child);
+        if (_firstStart is null)
+            _child.Tell(new Identify(FirstStartProbe), Self); // answered only once the constructor has run
+    }
+
+    private static readonly FirstStart FirstStartProbe = new(null);
+
+    private void AnswerFirstStart(FirstStart outcome)
+    {
+        if (_firstStart is not null)
+            return;
+        _firstStart = outcome;
+        foreach (var waiter in _awaitingFirstStart)
+            waiter.Tell(outcome);
+        _awaitingFirstStart.Clear();
     }
 
     private TimeSpan Backoff(int crashes)

@@ -20,6 +20,15 @@ public static class SinkSupervisorProtocol
         public bool IsHealthy => Running && !CircuitOpen;
     }
 
+    /// <summary>Asks for <see cref="FirstStart"/> once the sink's first incarnation has started or failed to.</summary>
+    internal sealed record AwaitFirstStart
+    {
+        public static readonly AwaitFirstStart Instance = new();
+    }
+
+    /// <param name="Failure">Why the sink could not be created (its constructor threw), or null when it runs.</param>
+    internal sealed record FirstStart(Exception? Failure);
+
     internal sealed record RestartSink
     {
         public static readonly RestartSink Instance = new();

@@ -35,6 +35,31 @@ public sealed class SinkTopology
     /// <summary>No local sinks: every message goes to <paramref name="entry"/> (a cluster node without the storage role).</summary>
     internal static SinkTopology Remote(IActorRef entry) => new(entry, new Dictionary<string, IActorRef>(StringComparer.Ordinal));
 
+    /// <summary>
+    /// Waits until every sink has been created once. A sink whose constructor rejected its HOCON block
+    /// (<see cref="Akka.Configuration.ConfigurationException"/>) is a configuration error: a
+    /// <see cref="SettingsException"/> naming the sink, so start-up fails (exit 2) instead of answering 451 forever.
+    /// Other failures are left to the supervisor's restarts (a service the sink needs may come up later).
+    /// </summary>
+    public async Task EnsureStartedAsync(ActorSmtpSettings settings, TimeSpan timeout)
+    {
+        var supervisors = Sinks.Where(s => settings.Sinks.TryGetValue(s.Key, out var sink) && !sink.IsFanOut).ToArray();
+        var outcomes = await Task.WhenAll(supervisors.Select(s =>
+            s.Value.Ask<SinkSupervisorProtocol.FirstStart>(SinkSupervisorProtocol.AwaitFirstStart.Instance, timeout))).ConfigureAwait(false);
+        for (var i = 0; i < supervisors.Length; i++)
+            if (ConfigurationError(outcomes[i].Failure) is { } invalid)
+                throw new SettingsException($"{ActorSmtpSettings.Root}.sinks.{supervisors[i].Key}", invalid.Message, invalid);
+    }
+
+    // Akka wraps what a constructor throws (ActorInitializationException, TypeLoadException, TargetInvocationException).
+    private static Akka.Configuration.ConfigurationException? ConfigurationError(Exception? failure)
+    {
+        for (var e = failure; e is not null; e = e.InnerException)
+            if (e is Akka.Configuration.ConfigurationException invalid)
+                return invalid;
+        return null;
+    }
+
     private static IActorRef Start(IActorRefFactory system, ActorSmtpSettings settings, string name, Dictionary<string, IActorRef> refs)
     {
         if (refs.TryGetValue(name, out var started))
