@@ -107,17 +107,13 @@ public sealed class ClusterClientCounters
     {
         var key = _selfId + "|" + entry;
         if (count == 0)
-        {
             _own.TryRemove(entry, out _);
-            _replicator.Tell(Dsl.Update(Key, LWWDictionary<string, long>.Empty, WriteLocal.Instance,
-                map => map.Remove(_self, key)));
-        }
         else
-        {
             _own[entry] = count;
-            _replicator.Tell(Dsl.Update(Key, LWWDictionary<string, long>.Empty, WriteLocal.Instance,
-                map => map.SetItem(_self, key, count)));
-        }
+        // Zero is written, not removed: a removal from the map replicated unreliably through delta gossip (a
+        // released count stayed visible elsewhere); Sweep removes the zero entries later.
+        _replicator.Tell(Dsl.Update(Key, LWWDictionary<string, long>.Empty, WriteLocal.Instance,
+            map => map.SetItem(_self, key, count)));
     }
 
     private string RateKind(string kind, TimeSpan window)
@@ -158,12 +154,19 @@ public sealed class ClusterClientCounters
         foreach (var entry in _own.Keys.Where(e => e.StartsWith("rate:", StringComparison.Ordinal) && IsOver(e, now)).ToArray())
             lock (_own)
                 Write(entry, 0);
-        var stale = _entries.Where(k => !members.Contains(k[..k.IndexOf('|')]) || (k[(k.IndexOf('|') + 1)..] is var e &&
-            e.StartsWith("rate:", StringComparison.Ordinal) && IsOver(e, now))).ToArray();
-        if (stale.Length > 0)
-            _replicator.Tell(Dsl.Update(Key, LWWDictionary<string, long>.Empty, WriteLocal.Instance,
-                map => stale.Aggregate(map, (m, k) => m.Remove(_self, k))));
+        lock (_own) // a count taken meanwhile must not be removed by this sweep
+        {
+            var stale = _entries.Where(k => !members.Contains(k[..k.IndexOf('|')]) || (k[(k.IndexOf('|') + 1)..] is var e &&
+                ((e.StartsWith("rate:", StringComparison.Ordinal) && IsOver(e, now)) || IsZeroedOwn(k, e)))).ToArray();
+            if (stale.Length > 0)
+                _replicator.Tell(Dsl.Update(Key, LWWDictionary<string, long>.Empty, WriteLocal.Instance,
+                    map => stale.Aggregate(map, (m, k) => m.Remove(_self, k))));
+        }
     }
+
+    // One of this node's entries that went back to zero (written as 0, see Write).
+    private bool IsZeroedOwn(string key, string entry) =>
+        key.StartsWith(_selfId + "|", StringComparison.Ordinal) && !_own.ContainsKey(entry);
 
     // "rate:kind:windowMs:index|ip": over once the clock has passed the window after it.
     private static bool IsOver(string entry, DateTime now)
