@@ -3,19 +3,18 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace ActorSmtp.Sinks.AzureBlob;
+namespace ActorSmtp.Sinks;
 
 /// <summary>
-/// The shape of the sidecar blob <c>&lt;name&gt;.json</c>, the envelope beside each stored message. It is the
-/// same document as the file sink's <c>&lt;id&gt;.json</c>, kept in step by hand (the sinks do not reference
-/// each other). Property names are kebab-case ("received-at", "mail-from", "rcpt-to"); this format is
-/// the sink's public contract.
+/// The envelope document the built-in sinks store beside each message (the file sink's <c>&lt;id&gt;.json</c>,
+/// the blob sink's <c>&lt;name&gt;.json</c>); a custom sink may store it too. Property names are kebab-case
+/// ("received-at", "mail-from", "rcpt-to"); this format is a public contract.
 /// </summary>
 /// <remarks>
 /// RFC 5321 §4.4 wants a trace line in the content; the sink keeps the stored bytes exact instead and
 /// records the trace data (client, helo, time) here. "mail-from" is empty for the null sender &lt;&gt;.
 /// </remarks>
-internal sealed record EnvelopeDocument(
+public sealed record EnvelopeDocument(
     string Id,
     DateTime ReceivedAt,
     string MailFrom,
@@ -40,7 +39,7 @@ internal sealed record EnvelopeDocument(
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    /// <summary>The UTF-8 JSON for one message whose message blob holds <paramref name="size"/> bytes.</summary>
+    /// <summary>The UTF-8 JSON for one message of <paramref name="size"/> bytes.</summary>
     public static byte[] Serialize(SmtpEnvelope envelope, SniffedHeaders headers, long size) =>
         JsonSerializer.SerializeToUtf8Bytes(From(envelope, headers, size), Options);
 
@@ -61,13 +60,13 @@ internal sealed record EnvelopeDocument(
         envelope.AuthenticatedAs);
 
     /// <summary>An address and port; the address as text, so IPv4 and IPv6 read naturally.</summary>
-    internal sealed record Endpoint(string Address, int Port)
+    public sealed record Endpoint(string Address, int Port)
     {
         public static Endpoint From(IPEndPoint endpoint) => new(endpoint.Address.ToString(), endpoint.Port);
     }
 
     /// <summary>The header fields sniffed before the sink (Message-ID, From, To, Cc, Subject, Date).</summary>
-    internal sealed record HeaderFields(
+    public sealed record HeaderFields(
         string? MessageId,
         IReadOnlyList<string> From,
         IReadOnlyList<string> To,
