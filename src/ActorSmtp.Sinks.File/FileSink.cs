@@ -54,11 +54,44 @@ public sealed class FileSink : MessageSinkActor
             throw new ConfigurationException("file sink: `directory` is required");
         _directory = Path.GetFullPath(directory);
         Directory.CreateDirectory(_directory);
+        RemoveDebris(_directory, _log);
         // syncfs flushes the whole file system, so concurrent ones would repeat each other's work: one at a
         // time, each for every message waiting (the batches grow while it runs).
         _committer = flush == DiskFlush.FileSystem
             ? new GroupCommitter(_directory, flush, threads: 1, maxBatch: int.MaxValue)
             : new GroupCommitter(_directory, flush);
+    }
+
+    /// <summary>Temporary files older than this at start are debris of a crash (a store in flight is seconds old).</summary>
+    internal static readonly TimeSpan DebrisAge = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Removes the temporary files a crash (kill -9, power loss) left behind: they never got a 250, their
+    /// senders retried. Only old ones, so a second process on the same folder loses nothing in flight.
+    /// </summary>
+    internal static void RemoveDebris(string directory, ILoggingAdapter log)
+    {
+        var removed = 0;
+        var before = DateTime.UtcNow - DebrisAge;
+        foreach (var path in Directory.EnumerateFiles(directory, ".*.tmp"))
+        {
+            try
+            {
+                if (System.IO.File.GetLastWriteTimeUtc(path) >= before)
+                    continue;
+                System.IO.File.Delete(path);
+                removed++;
+            }
+            catch (IOException)
+            {
+                // Gone meanwhile, or not ours to delete: harmless.
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+        if (removed > 0)
+            log.Info("file sink: removed {0} temporary files left by an earlier crash in {1}", removed, directory);
     }
 
     protected override async Task<SinkProtocol.Result> StoreAsync(SinkProtocol.Store store, CancellationToken cancellationToken)

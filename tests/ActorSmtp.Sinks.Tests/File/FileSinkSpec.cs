@@ -218,4 +218,24 @@ public sealed class FileSinkSpec(ITestOutputHelper output) : FileSinkSpecBase(ou
         Assert.Equal([id + ".eml", id + ".json"], renamed);
         Assert.Empty(MailEntries);
     }
+
+    [Fact]
+    public async Task Old_temporary_files_of_a_crash_are_removed_at_start_and_young_ones_kept()
+    {
+        Directory.CreateDirectory(MailDirectory);
+        var old = Path.Combine(MailDirectory, ".01OLD.eml.tmp");
+        var young = Path.Combine(MailDirectory, ".01YOUNG.eml.tmp"); // maybe another process's store in flight
+        var stored = Path.Combine(MailDirectory, "01KEPT.eml");
+        foreach (var path in new[] { old, young, stored })
+            await System.IO.File.WriteAllTextAsync(path, "x");
+        System.IO.File.SetLastWriteTimeUtc(old, DateTime.UtcNow - FileSink.DebrisAge - TimeSpan.FromMinutes(1));
+        System.IO.File.SetLastWriteTimeUtc(stored, DateTime.UtcNow - TimeSpan.FromDays(1));
+
+        var sink = CreateSink();
+        await sink.Ask<ActorIdentity>(new Identify(null), TimeSpan.FromSeconds(5)); // constructed
+
+        Assert.False(System.IO.File.Exists(old));
+        Assert.True(System.IO.File.Exists(young));
+        Assert.True(System.IO.File.Exists(stored)); // only temporaries are debris
+    }
 }
