@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using ActorSmtp.Server.Configuration;
+using ActorSmtp.Server.Hosting;
 using ActorSmtp.Server.Telemetry;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -59,7 +60,7 @@ internal sealed class MetricsEndpoint : IDisposable
             throw new SettingsException("actorsmtp.metrics.port", $"cannot listen on {settings.Address}:{settings.Port}: {ex.Message}", ex);
         }
         var endpoint = new MetricsEndpoint(meters, health, check, clusterView);
-        _ = endpoint.ServeAsync();
+        _ = HttpEndpoint.ServeAsync(health, endpoint.AnswerAsync);
         return endpoint;
     }
 
@@ -77,23 +78,6 @@ internal sealed class MetricsEndpoint : IDisposable
         _ => address,
     };
 
-    private async Task ServeAsync()
-    {
-        while (_health.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _health.GetContextAsync().ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return; // stopped
-            }
-            _ = AnswerAsync(context);
-        }
-    }
-
     private async Task AnswerAsync(HttpListenerContext context)
     {
         if (_clusterView is not null && context.Request.Url?.AbsolutePath.StartsWith("/cluster", StringComparison.Ordinal) == true)
@@ -101,52 +85,30 @@ internal sealed class MetricsEndpoint : IDisposable
             await AnswerClusterAsync(context).ConfigureAwait(false);
             return;
         }
+        HealthReport report;
         try
         {
-            HealthReport report;
-            try
-            {
-                report = await _check().ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                report = new HealthReport([$"health check failed: {ex.Message}"]);
-            }
-            var body = Encoding.UTF8.GetBytes(report + "\n");
-            context.Response.StatusCode = report.IsHealthy ? 200 : 503;
-            context.Response.ContentType = "text/plain; charset=utf-8";
-            context.Response.ContentLength64 = body.Length;
-            await context.Response.OutputStream.WriteAsync(body).ConfigureAwait(false);
-            context.Response.Close();
+            report = await _check().ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is HttpListenerException or IOException or ObjectDisposedException)
+        catch (Exception ex)
         {
-            // The prober went away.
+            report = new HealthReport([$"health check failed: {ex.Message}"]);
         }
+        await HttpEndpoint.RespondAsync(context, report.IsHealthy ? 200 : 503, "text/plain; charset=utf-8",
+            Encoding.UTF8.GetBytes(report + "\n")).ConfigureAwait(false);
     }
 
     private async Task AnswerClusterAsync(HttpListenerContext context)
     {
         try
         {
-            byte[] body;
-            try
-            {
-                body = await _clusterView!().ConfigureAwait(false);
-                context.Response.ContentType = "application/json";
-            }
-            catch (Exception ex)
-            {
-                body = Encoding.UTF8.GetBytes($"cluster view failed: {ex.Message}\n");
-                context.Response.StatusCode = 503; // not started yet, or the cluster extension is gone
-            }
-            context.Response.ContentLength64 = body.Length;
-            await context.Response.OutputStream.WriteAsync(body).ConfigureAwait(false);
-            context.Response.Close();
+            await HttpEndpoint.RespondAsync(context, 200, "application/json", await _clusterView!().ConfigureAwait(false)).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is HttpListenerException or IOException or ObjectDisposedException)
+        catch (Exception ex) when (ex is not (HttpListenerException or IOException or ObjectDisposedException))
         {
-            // The client went away.
+            // Not started yet, or the cluster extension is gone.
+            await HttpEndpoint.RespondAsync(context, 503, "text/plain; charset=utf-8",
+                Encoding.UTF8.GetBytes($"cluster view failed: {ex.Message}\n")).ConfigureAwait(false);
         }
     }
 }

@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
+using ActorSmtp.Server.Hosting;
 
 namespace ActorSmtp.Server.Cluster;
 
@@ -33,7 +34,7 @@ internal sealed class ClusterViewServer : IDisposable
         Url = $"http://{(address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{host}]" : host)}:{port}/";
         _http.Prefixes.Add(Url);
         _http.Start();
-        _ = ServeAsync();
+        _ = HttpEndpoint.ServeAsync(_http, AnswerAsync);
     }
 
     public string Url { get; }
@@ -87,46 +88,24 @@ internal sealed class ClusterViewServer : IDisposable
         };
     }
 
-    private async Task ServeAsync()
-    {
-        while (_http.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _http.GetContextAsync().ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return; // closed
-            }
-            _ = AnswerAsync(context);
-        }
-    }
-
     private async Task AnswerAsync(HttpListenerContext context)
     {
-        var response = context.Response;
+        if (context.Request.HttpMethod != "GET" || context.Request.Url?.AbsolutePath.TrimEnd('/') is not ("/cluster" or ""))
+        {
+            await HttpEndpoint.RespondAsync(context, 404, "text/plain", []).ConfigureAwait(false);
+            return;
+        }
+        byte[] body;
         try
         {
-            if (context.Request.HttpMethod != "GET" || context.Request.Url?.AbsolutePath.TrimEnd('/') is not ("/cluster" or ""))
-            {
-                response.StatusCode = 404;
-                return;
-            }
-            var body = await JsonAsync(_system).ConfigureAwait(false);
-            response.ContentType = "application/json";
-            response.ContentLength64 = body.Length;
-            await response.OutputStream.WriteAsync(body).ConfigureAwait(false);
+            body = await JsonAsync(_system).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
             _log.Warning(ex, "Cluster view request failed");
-            response.StatusCode = 500;
+            await HttpEndpoint.RespondAsync(context, 500, "text/plain", []).ConfigureAwait(false);
+            return;
         }
-        finally
-        {
-            try { response.Close(); } catch (Exception) { /* client gone */ }
-        }
+        await HttpEndpoint.RespondAsync(context, 200, "application/json", body).ConfigureAwait(false);
     }
 }
