@@ -13,6 +13,8 @@ namespace ActorSmtp.Server.Connection;
 /// the load tests). It is safe for connections because nothing they do blocks (replies are non-blocking
 /// sends, sinks run on their own dispatcher) and at most one read is outstanding per connection, so the
 /// mailbox never holds more than a few messages. The sink supervisors use it too: they only forward.
+/// So does the listener: it accepts, spawns and counts, never blocks, and its messages (an accepted
+/// socket, a connection that ended) come from the same completions.
 /// A mailbox that becomes runnable while the thread is already running one is run after it, on the same
 /// thread (a trampoline), never nested.
 /// Actor semantics are unchanged: one message at a time, in order. Not for actors that block or receive

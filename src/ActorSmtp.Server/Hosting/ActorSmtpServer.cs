@@ -50,7 +50,11 @@ public sealed class ActorSmtpServer
                 new ActorSmtpServer(ActorRefs.Nobody, sinks, [], cluster!.Start(settings, sinks, listener: null)), settings);
         var tls = settings.Endpoints.Any(e => e.Tls != EndpointTls.None) ? new CertificateStore(settings.Tls, settings.Hostname) : null;
         var authenticator = settings.Endpoints.Any(e => e.Auth != AuthMode.Off) ? StartAuthenticator(system, settings.Auth, name) : null;
-        var listener = system.ActorOf(Props.Create(() => new SmtpListenerActor(settings, sinks.Entry, tls, authenticator, cluster == null ? null : cluster.Counters)), $"{name}-listener");
+        // On the calling-thread dispatcher like the connections: an accept (and a connection's end) is handled
+        // on the thread that completed it, with no thread-pool wake-up per connection (load-tests/BENCHMARKS.md).
+        var listenerProps = Props.Create(() => new SmtpListenerActor(settings, sinks.Entry, tls, authenticator, cluster == null ? null : cluster.Counters))
+            .WithDispatcher(Connection.CallingThreadDispatcher.ConfigPath);
+        var listener = system.ActorOf(listenerProps, $"{name}-listener");
         var bound = await listener.Ask<ListenerProtocol.Bound>(ListenerProtocol.Bind.Instance, TimeSpan.FromSeconds(30))
             .ConfigureAwait(false);
         RegisterShutdown(system, listener, settings.Protection.ShutdownGrace, name);

@@ -1,0 +1,112 @@
+using System.Collections.Concurrent;
+using System.Text;
+
+namespace ActorSmtp.Host.Logging;
+
+/// <summary>
+/// Writes finished log lines to a stream from one background thread, a batch per write.
+/// </summary>
+/// <remarks>
+/// The server logs a line per session, so at thousands of connections a second the console logger
+/// from Microsoft.Extensions.Logging.Console (one write and one flush per line, and its thread woken for
+/// each) cost about a third of the server's CPU per connection (load-tests/BENCHMARKS.md). Here a caller
+/// only enqueues; the writer wakes when there is something to write, waits <see cref="BatchWindow"/> so
+/// that lines logged meanwhile go out with the first, and writes them all at once. A line therefore reaches
+/// the stream at most that long after it was logged; <see cref="Dispose"/> writes whatever is left.
+/// </remarks>
+internal sealed class ConsoleLineWriter : IDisposable
+{
+    /// <summary>How long the writer gathers lines after the first one wakes it.</summary>
+    public static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(10);
+
+    private const int FlushAtBytes = 64 * 1024;
+
+    private readonly ConcurrentQueue<string> _lines = new();
+    private readonly SemaphoreSlim _wake = new(0);
+    private readonly ManualResetEventSlim _stop = new();
+    private readonly Stream _output;
+    private readonly TimeSpan _window;
+    private readonly Thread _thread;
+    private readonly MemoryStream _batch = new();
+    private int _idle; // 1 while the writer waits for _wake: only then does a caller release it
+
+    public ConsoleLineWriter(Stream output, TimeSpan? window = null)
+    {
+        _output = output;
+        _window = window ?? BatchWindow;
+        _thread = new Thread(Run) { IsBackground = true, Name = "actorsmtp log writer" };
+        _thread.Start();
+    }
+
+    /// <summary>Queues one line; <paramref name="line"/> ends with its newline.</summary>
+    public void Write(string line)
+    {
+        _lines.Enqueue(line);
+        if (Volatile.Read(ref _idle) == 1 && Interlocked.Exchange(ref _idle, 0) == 1)
+            _wake.Release();
+    }
+
+    public void Dispose()
+    {
+        if (_stop.IsSet)
+            return;
+        _stop.Set(); // ends the batch window at once
+        _wake.Release();
+        _thread.Join();
+        _wake.Dispose();
+        _stop.Dispose();
+    }
+
+    private void Run()
+    {
+        while (true)
+        {
+            Interlocked.Exchange(ref _idle, 1); // a full fence: a line queued before it is seen below
+            if (_lines.IsEmpty && !_stop.IsSet)
+                _wake.Wait();
+            Interlocked.Exchange(ref _idle, 0);
+            _stop.Wait(_window); // under load this is what makes batches: one write per window
+            WriteQueued();
+            if (_stop.IsSet && _lines.IsEmpty)
+                return;
+        }
+    }
+
+    private void WriteQueued()
+    {
+        while (_lines.TryDequeue(out var line))
+        {
+            AppendUtf8(line);
+            if (_batch.Length >= FlushAtBytes)
+                Flush();
+        }
+        Flush();
+    }
+
+    private void AppendUtf8(string line)
+    {
+        var length = Encoding.UTF8.GetMaxByteCount(line.Length);
+        var start = (int)_batch.Length;
+        if (_batch.Capacity < start + length)
+            _batch.Capacity = Math.Max(start + length, _batch.Capacity * 2);
+        _batch.SetLength(start + length);
+        var written = Encoding.UTF8.GetBytes(line, _batch.GetBuffer().AsSpan(start, length));
+        _batch.SetLength(start + written);
+    }
+
+    private void Flush()
+    {
+        if (_batch.Length == 0)
+            return;
+        try
+        {
+            _output.Write(_batch.GetBuffer(), 0, (int)_batch.Length);
+            _output.Flush();
+        }
+        catch (IOException)
+        {
+            // stdout closed (the reader went away): logging must never take the server down.
+        }
+        _batch.SetLength(0);
+    }
+}
