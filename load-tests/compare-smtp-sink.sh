@@ -20,6 +20,9 @@ usage: load-tests/compare-smtp-sink.sh [options]
   --idle N         idle-connection test with N connections, 0 to skip (default 10000)
   --big SIZE       one message of SIZE (e.g. 100m) and the server's RSS growth, 0 to skip (default 100m)
   --out DIR        results folder (default load-tests/results/compare-<UTC timestamp>)
+  --warm N         after the fixed warm-up, N unrecorded runs of every measured shape (default 1) so
+                   that the JIT has recompiled the hot paths before anything counts
+  --file-sync MODE the file sink's sync setting: files (default, an fsync per file) or filesystem
   --build          build src/ActorSmtp.Host and the load generator (Release) first
   --fresh-spool    before each run move the file sink's folder aside (deleted at exit) instead of deleting
                    its files: on ext4 without a journal, inodes freed in the last 60 s make every file
@@ -35,7 +38,7 @@ EOF
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SERVERS=actorsmtp-null,actorsmtp-file
 SHAPES=1k-c1,1k-c16,1k-c128,100k-c16,1k-c16-newconn
-REPS=3 SCALE=1 IDLE=10000 BIG=100m BUILD=0 FRESH_SPOOL=0
+REPS=3 SCALE=1 IDLE=10000 BIG=100m BUILD=0 FRESH_SPOOL=0 WARM=1 FILE_SYNC=files
 OUT=$ROOT/load-tests/results/compare-$(date -u +%Y%m%d-%H%M%S)
 while (($#)); do
   case $1 in
@@ -48,6 +51,8 @@ while (($#)); do
     --out) OUT=$2; shift 2 ;;
     --build) BUILD=1; shift ;;
     --fresh-spool) FRESH_SPOOL=1; shift ;;
+    --warm) WARM=$2; shift 2 ;;
+    --file-sync) FILE_SYNC=$2; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown option: $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -151,6 +156,7 @@ actorsmtp {
   limits { max-message-size = 200MiB, max-connections = 20000 }
   sink = $sink
   sinks.file.directory = "$dir/mail"
+  sinks.file.sync = $FILE_SYNC
 }
 EOF
   # Word splitting of ACTORSMTP_COMMAND is intended: it is a command line.
@@ -241,9 +247,17 @@ measure() { # rep pair server shape
 }
 
 warm_up() { # server: JIT and buffers settle before anything is recorded
-  local server=$1 shape
+  local server=$1 shape round
   for shape in 1k-c16 100k-c16 1k-c16-newconn; do
     smtp_source "$server" "$shape" "$(awk -v f="$SCALE" -v s="$shape" 'BEGIN{n=(s=="100k-c16"?500:s=="1k-c16"?5000:2000)*f; print n<1?1:int(n)}')" >/dev/null
+  done
+  # Then each measured shape in full, unrecorded: .NET's tiered JIT keeps recompiling hot methods for
+  # seconds of load after start (1 300 methods during a new-connection run after the short warm-up alone).
+  for round in $(seq "$WARM"); do
+    for shape in "${SHAPE_LIST[@]}"; do
+      smtp_source "$server" "$shape" "$(awk -v m="${MESSAGES[$shape]}" -v f="$SCALE" 'BEGIN{n=int(m*f); print n<1?1:n}')" >/dev/null
+    done
+    clear_spool "$server"
   done
   clear_spool "$server"
   echo "warmed up: $server"
@@ -252,7 +266,7 @@ warm_up() { # server: JIT and buffers settle before anything is recorded
 # ---------------------------------------------------------------- main
 echo "results: $OUT"
 {
-  echo "date=$(date -u +%FT%TZ) servers=$SERVERS shapes=$SHAPES reps=$REPS scale=$SCALE fresh-spool=$FRESH_SPOOL"
+  echo "date=$(date -u +%FT%TZ) servers=$SERVERS shapes=$SHAPES reps=$REPS scale=$SCALE warm=$WARM fresh-spool=$FRESH_SPOOL file-sync=$FILE_SYNC"
   echo "env: $SERVER_ENV"
   echo "smtp-source/smtp-sink: $(dpkg-query -W -f='${Version}' postfix 2>/dev/null || echo unknown)"
 } >"$OUT/environment.txt"
