@@ -57,7 +57,7 @@ internal static class DirectorySync
 
     // O_DIRECTORY differs between Linux architectures (asm-generic 0x10000, arm/arm64/ppc 0x4000). It only
     // guards against opening a non-directory, so an unknown architecture goes without it.
-    private static int DirectoryOnly() => RuntimeInformation.ProcessArchitecture switch
+    internal static int DirectoryOnly() => RuntimeInformation.ProcessArchitecture switch
     {
         Architecture.X64 or Architecture.X86 or Architecture.S390x or Architecture.RiscV64 or Architecture.LoongArch64 => 0x10000,
         Architecture.Arm64 or Architecture.Arm or Architecture.Armv6 or Architecture.Ppc64le => 0x4000,

@@ -11,16 +11,17 @@ namespace ActorSmtp.Sinks.File;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Configured by its HOCON block: <c>{ type = file, directory = "mail", sync = files }</c>. A relative
+/// Configured by its HOCON block: <c>{ type = file, directory = "mail", sync = files, temporary-files = unnamed }</c>. A relative
 /// directory is resolved against the working directory; it is created if missing. <c>sync</c> chooses how a
 /// batch's data reaches the disk: <c>files</c> (an fsync per file, the default) or <c>filesystem</c> (one
 /// syncfs per batch: much cheaper on a spool volume of its own, much dearer on a busy shared one).
 /// </para>
 /// <para>
 /// RFC 5321 §6.1: a 250 after DATA promises the message survives a crash. So the body streams into a
-/// hidden temporary file (<c>.&lt;id&gt;.eml.tmp</c>), the envelope goes beside it, and a group committer
-/// flushes a whole batch of them, renames the .json and then the .eml to their final names and fsyncs the directory before
-/// the reply. The final name of the .eml is the commit marker: whoever sees it can read the .json. If the
+/// temporary file, the envelope goes beside it, and a group committer flushes a whole batch of them, gives
+/// the .json and then the .eml their final names and fsyncs the directory before the reply. Temporary
+/// files have no name at all where Linux's O_TMPFILE works (<c>temporary-files = unnamed</c>, the
+/// default; a crash leaves nothing), else a hidden one (<c>.&lt;id&gt;.eml.tmp</c>, renamed). The final name of the .eml is the commit marker: whoever sees it can read the .json. If the
 /// body stream fails (size overrun, bare LF, client gone, timeout), the store is cancelled, or any disk
 /// step fails, every file of the message is removed and the reply is a
 /// <see cref="SinkProtocol.TemporaryFailure"/> (451 4.3.0).
@@ -35,6 +36,7 @@ public sealed class FileSink : MessageSinkActor
     private const int MaxMessageIdLength = 128;
 
     private readonly string _directory;
+    private readonly bool _unnamed;
     private readonly GroupCommitter _committer;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
@@ -55,12 +57,22 @@ public sealed class FileSink : MessageSinkActor
         _directory = Path.GetFullPath(directory);
         Directory.CreateDirectory(_directory);
         RemoveDebris(_directory, _log);
+        _unnamed = TemporaryFiles(config) == "unnamed" && UnnamedFile.IsUsable(_directory);
+        if (!_unnamed)
+            _log.Info("file sink: temporary files in {0} are hidden names (.<id>.eml.tmp) renamed when complete", _directory);
         // syncfs flushes the whole file system, so concurrent ones would repeat each other's work: one at a
         // time, each for every message waiting (the batches grow while it runs).
         _committer = flush == DiskFlush.FileSystem
             ? new GroupCommitter(_directory, flush, threads: 1, maxBatch: int.MaxValue)
             : new GroupCommitter(_directory, flush);
     }
+
+    private static string TemporaryFiles(Config config) => config.GetString("temporary-files", "unnamed") switch
+    {
+        "unnamed" => "unnamed",
+        "named" => "named",
+        var other => throw new ConfigurationException($"file sink: temporary-files must be unnamed or named, not '{other}'"),
+    };
 
     /// <summary>Temporary files older than this at start are debris of a crash (a store in flight is seconds old).</summary>
     internal static readonly TimeSpan DebrisAge = TimeSpan.FromMinutes(10);
@@ -99,7 +111,7 @@ public sealed class FileSink : MessageSinkActor
         var id = store.MessageId;
         if (!IsSafeFileName(id))
             return new SinkProtocol.TemporaryFailure(id, $"file sink: message id \"{id}\" is not a safe file name");
-        var files = new MessageFiles(_directory, id);
+        var files = new MessageFiles(_directory, id, _unnamed);
         try
         {
             var size = await WriteBodyAsync(store.Body, files, cancellationToken);

@@ -7,8 +7,8 @@ namespace ActorSmtp.Sinks.File;
 /// <remarks>
 /// <para>
 /// Each of a fixed set of dedicated threads loops: it takes its share of the messages waiting at that
-/// moment (at most <c>maxBatch</c>), fsyncs their files, renames them to their final names (.json first,
-/// the .eml last as the commit marker), fsyncs the directory once for the batch, then completes them all.
+/// moment (at most <c>maxBatch</c>), fsyncs their files, gives them their final names (.json first, the
+/// .eml last as the commit marker), fsyncs the directory once for the batch, then completes them all.
 /// RFC 5321 §6.1: after 250 the message must survive a crash, hence nothing completes before the
 /// directory fsync that follows its renames. Batches on different threads are independent: each one's
 /// directory fsync is issued after its own renames, so it covers them whatever the other threads do.
@@ -140,11 +140,12 @@ internal sealed class GroupCommitter : IDisposable
         {
             batch.ForEach(pending => pending.Failure = ex);
         }
-        batch.ForEach(pending => pending.Files.CloseHandles());
 
-        // 2. The names, in batch order; each message's .eml name appears after its .json.
+        // 2. The names, in batch order; each message's .eml name appears after its .json. Then the handles
+        //    close (not before: an unnamed temporary file is linked through its descriptor).
         foreach (var pending in batch)
             pending.Attempt(pending.Files.Publish);
+        batch.ForEach(pending => pending.Files.CloseHandles());
 
         // 3. One directory fsync makes every rename of the batch durable. If it fails, none of them is
         //    known to be durable: all fail, and their owners remove the files (RFC 5321 §4.2.5: after a

@@ -3,14 +3,16 @@ using Microsoft.Win32.SafeHandles;
 namespace ActorSmtp.Sinks.File;
 
 /// <summary>
-/// The two files of one message, <c>&lt;id&gt;.eml</c> and <c>&lt;id&gt;.json</c>, on their way from hidden
-/// temporary names to their final names. Owned by one store; the committer borrows it while committing.
+/// The two files of one message, <c>&lt;id&gt;.eml</c> and <c>&lt;id&gt;.json</c>, on their way from
+/// temporary files to their final names. Owned by one store; the committer borrows it while committing.
 /// </summary>
 /// <remarks>
 /// The final name of the .eml is the commit marker (as Postfix's execute bit on a queue file): it appears
-/// last, by an atomic rename, after the data and the .json are in place. Readers never see a partial file.
+/// last, atomically, after the data and the .json are in place. Readers never see a partial file.
+/// Temporary files are unnamed (see <see cref="UnnamedFile"/>) where the directory allows, else hidden
+/// names (<c>.&lt;id&gt;.eml.tmp</c>) renamed at the end.
 /// </remarks>
-internal sealed class MessageFiles(string directory, string messageId)
+internal sealed class MessageFiles(string directory, string messageId, bool unnamed)
 {
     private bool _emlPublished;
     private bool _jsonPublished;
@@ -28,32 +30,38 @@ internal sealed class MessageFiles(string directory, string messageId)
     /// <summary>The open temporary .json, once written; closed by <see cref="CloseHandles"/>.</summary>
     public SafeFileHandle? Json { get; private set; }
 
-    // CreateNew: a message id is unique, so an existing file is someone else's and must not be reused.
-    public SafeFileHandle CreateEml() =>
-        Eml = System.IO.File.OpenHandle(EmlTemporaryPath, FileMode.CreateNew, FileAccess.Write);
+    public SafeFileHandle CreateEml() => Eml = CreateTemporary(EmlTemporaryPath);
 
     public void WriteJson(ReadOnlySpan<byte> content)
     {
-        Json = System.IO.File.OpenHandle(JsonTemporaryPath, FileMode.CreateNew, FileAccess.Write);
+        Json = CreateTemporary(JsonTemporaryPath);
         RandomAccess.Write(Json, content, fileOffset: 0);
     }
 
+    /// <summary>Closes the files; an unnamed one that was never published disappears with it.</summary>
     public void CloseHandles()
     {
         Eml?.Dispose();
         Json?.Dispose();
     }
 
-    /// <summary>Renames both files to their final names: the .json first, the .eml (the commit marker) last.</summary>
+    /// <summary>Gives both files their final names: the .json first, the .eml (the commit marker) last.</summary>
     /// <remarks>
     /// A plain rename(2): ids carry 80 random bits, so a name is never taken, and the existence check a
-    /// no-overwrite move adds (an lstat per file) was a measurable part of the sink's CPU.
+    /// no-overwrite move adds (an lstat per file) was a measurable part of the sink's CPU. The handles must
+    /// still be open: an unnamed file is linked through its descriptor.
     /// </remarks>
     public void Publish()
     {
-        System.IO.File.Move(JsonTemporaryPath, JsonPath, overwrite: true);
+        if (unnamed)
+            UnnamedFile.Link(Json!, JsonPath);
+        else
+            System.IO.File.Move(JsonTemporaryPath, JsonPath, overwrite: true);
         _jsonPublished = true;
-        System.IO.File.Move(EmlTemporaryPath, EmlPath, overwrite: true);
+        if (unnamed)
+            UnnamedFile.Link(Eml!, EmlPath);
+        else
+            System.IO.File.Move(EmlTemporaryPath, EmlPath, overwrite: true);
         _emlPublished = true;
     }
 
@@ -66,11 +74,17 @@ internal sealed class MessageFiles(string directory, string messageId)
             TryDelete(EmlPath);
         if (_jsonPublished)
             TryDelete(JsonPath);
+        if (unnamed)
+            return; // closing freed whatever had no name yet
         if (Eml is not null && !_emlPublished)
             TryDelete(EmlTemporaryPath);
         if (Json is not null && !_jsonPublished)
             TryDelete(JsonTemporaryPath);
     }
+
+    // CreateNew: a message id is unique, so an existing file is someone else's and must not be reused.
+    private SafeFileHandle CreateTemporary(string namedPath) =>
+        unnamed ? UnnamedFile.Create(directory) : System.IO.File.OpenHandle(namedPath, FileMode.CreateNew, FileAccess.Write);
 
     private static void TryDelete(string path)
     {

@@ -78,7 +78,8 @@ public sealed class StorageRoleTests(ITestOutputHelper output)
     [Fact]
     public async Task Storage_node_dying_mid_transfer_gives_451_and_stores_nothing()
     {
-        var storage = await ClusterTestNode.StartAsync(["storage"], crashable: true);
+        // Named temporary files, so that the transfer's arrival on the storage node can be seen.
+        var storage = await ClusterTestNode.StartAsync(["storage"], hocon: "actorsmtp.sinks.file.temporary-files = named", crashable: true);
         await using var front = await ClusterTestNode.StartAsync(["smtp"], storage.Seed);
         var storageTerminated = false;
         try

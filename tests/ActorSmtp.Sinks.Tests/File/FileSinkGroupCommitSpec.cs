@@ -16,7 +16,7 @@ public sealed class FileSinkGroupCommitSpec(ITestOutputHelper output) : FileSink
     public async Task Concurrent_messages_all_land_intact()
     {
         const int count = 200;
-        var sink = CreateSink();
+        var sink = CreateSink(temporaryFiles: "named"); // named, so that the messages in flight can be counted
         var release = new TaskCompletionSource<bool>();
         var ids = Enumerable.Range(0, count).Select(_ => NewId()).ToArray();
         foreach (var id in ids)

@@ -73,12 +73,29 @@ public sealed class FileSinkSpec(ITestOutputHelper output) : FileSinkSpecBase(ou
     }
 
     [Fact]
-    public async Task A_partial_body_is_only_ever_under_a_hidden_temporary_name()
+    public async Task A_partial_body_has_no_name_at_all_until_it_is_stored()
+    {
+        var release = new TaskCompletionSource<bool>();
+        var id = NewId();
+        var sink = CreateSink();
+
+        sink.Tell(Store(id, GatedBody(Bytes("first half\r\n"), release.Task, Bytes("second half\r\n"))), TestActor);
+
+        await ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200)); // the first half is written by now
+        Assert.Empty(MailEntries);
+        release.SetResult(true);
+        await ExpectMsgAsync<SinkProtocol.Stored>();
+        Assert.Equal([id + ".eml", id + ".json"], MailEntries);
+        Assert.Equal(Bytes("first half\r\nsecond half\r\n"), StoredBytes(id));
+    }
+
+    [Fact]
+    public async Task With_named_temporary_files_a_partial_body_is_only_ever_under_a_hidden_name()
     {
         var release = new TaskCompletionSource<bool>();
         var id = NewId();
 
-        CreateSink().Tell(Store(id, GatedBody(Bytes("first half\r\n"), release.Task, Bytes("second half\r\n"))), TestActor);
+        CreateSink(temporaryFiles: "named").Tell(Store(id, GatedBody(Bytes("first half\r\n"), release.Task, Bytes("second half\r\n"))), TestActor);
 
         await AwaitAssertAsync(() => Assert.Equal([$".{id}.eml.tmp"], MailEntries));
         await ExpectNoMsgAsync(TimeSpan.FromMilliseconds(100));
@@ -94,7 +111,7 @@ public sealed class FileSinkSpec(ITestOutputHelper output) : FileSinkSpecBase(ou
     {
         var never = new TaskCompletionSource<bool>();
         var id = NewId();
-        var sink = CreateSink();
+        var sink = CreateSink(temporaryFiles: "named"); // a name to watch the body grow under
         sink.Tell(Store(id, GatedBody(Bytes("started\r\n"), never.Task, [])), TestActor);
         var temporary = Path.Combine(MailDirectory, $".{id}.eml.tmp");
         await AwaitAssertAsync(() => Assert.Equal(9, new FileInfo(temporary).Length)); // mid-body
@@ -153,22 +170,35 @@ public sealed class FileSinkSpec(ITestOutputHelper output) : FileSinkSpecBase(ou
     }
 
     [Theory]
-    [InlineData("files")]
-    [InlineData("filesystem")]
-    public async Task Stores_with_either_sync_mode(string mode)
+    [InlineData("files", "unnamed")]
+    [InlineData("filesystem", "unnamed")]
+    [InlineData("files", "named")]
+    [InlineData("filesystem", "named")]
+    public async Task Stores_with_every_sync_and_temporary_files_mode(string sync, string temporaryFiles)
     {
-        var config = ConfigurationFactory.ParseString($"sync = {mode}").WithFallback(SinkConfig(MailDirectory));
+        var config = ConfigurationFactory.ParseString($"sync = {sync}\ntemporary-files = {temporaryFiles}").WithFallback(SinkConfig(MailDirectory));
         var id = NewId();
 
         await StoreAsync(Sys.ActorOf(Props.Create(typeof(FileSink), config)), Store(id, Bytes("Subject: s\r\n\r\nbody\r\n")));
 
         Assert.Equal("Subject: s\r\n\r\nbody\r\n", System.Text.Encoding.ASCII.GetString(StoredBytes(id)));
+        Assert.Equal([id + ".eml", id + ".json"], MailEntries); // no temporary left, named or probe
     }
 
     [Fact]
     public async Task Does_not_start_with_an_unknown_sync_mode()
     {
         var config = ConfigurationFactory.ParseString("sync = sometimes").WithFallback(SinkConfig(MailDirectory));
+        var sink = Sys.ActorOf(Props.Create(typeof(FileSink), config));
+        Watch(sink);
+
+        await ExpectTerminatedAsync(sink);
+    }
+
+    [Fact]
+    public async Task Does_not_start_with_an_unknown_temporary_files_mode()
+    {
+        var config = ConfigurationFactory.ParseString("temporary-files = invisible").WithFallback(SinkConfig(MailDirectory));
         var sink = Sys.ActorOf(Props.Create(typeof(FileSink), config));
         Watch(sink);
 
@@ -231,7 +261,7 @@ public sealed class FileSinkSpec(ITestOutputHelper output) : FileSinkSpecBase(ou
         System.IO.File.SetLastWriteTimeUtc(old, DateTime.UtcNow - FileSink.DebrisAge - TimeSpan.FromMinutes(1));
         System.IO.File.SetLastWriteTimeUtc(stored, DateTime.UtcNow - TimeSpan.FromDays(1));
 
-        var sink = CreateSink();
+        var sink = CreateSink(temporaryFiles: "named");
         await sink.Ask<ActorIdentity>(new Identify(null), TimeSpan.FromSeconds(5)); // constructed
 
         Assert.False(System.IO.File.Exists(old));

@@ -31,9 +31,14 @@ public abstract class FileSinkSpecBase : Akka.TestKit.Xunit2.TestKit
         ConfigurationFactory.ParseString($"type = file\ndirectory = {JsonSerializer.Serialize(directory)}");
 
     /// <summary>A sink on <see cref="MailDirectory"/>, created as the server does, or with a substitute flush.</summary>
-    private protected IActorRef CreateSink(DiskFlush? flush = null) => flush is null
-        ? Sys.ActorOf(Props.Create(typeof(FileSink), SinkConfig(MailDirectory)))
-        : Sys.ActorOf(Props.CreateBy(new WithFlush(SinkConfig(MailDirectory), flush)));
+    /// <param name="temporaryFiles">The sink's <c>temporary-files</c>: unnamed (the default) or named.</param>
+    private protected IActorRef CreateSink(DiskFlush? flush = null, string temporaryFiles = "unnamed")
+    {
+        var config = ConfigurationFactory.ParseString($"temporary-files = {temporaryFiles}").WithFallback(SinkConfig(MailDirectory));
+        return flush is null
+            ? Sys.ActorOf(Props.Create(typeof(FileSink), config))
+            : Sys.ActorOf(Props.CreateBy(new WithFlush(config, flush)));
+    }
 
     protected async Task<SinkProtocol.Stored> StoreAsync(IActorRef sink, SinkProtocol.Store store)
     {

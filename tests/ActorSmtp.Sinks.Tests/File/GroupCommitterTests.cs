@@ -97,6 +97,36 @@ public sealed class GroupCommitterTests : IDisposable
     }
 
     [Fact]
+    public async Task Unnamed_files_have_no_entry_before_their_final_names_appear()
+    {
+        var steps = new ConcurrentQueue<string>();
+        var committer = Track(new GroupCommitter(_directory.Path, new DiskFlush(
+            (files, _) => steps.Enqueue($"data flush of {files.Count} files; entries: [{Entries()}]"),
+            _ => steps.Enqueue($"directory flush; entries: [{Entries()}]"))));
+        var message = WrittenMessage(unnamed: true);
+        var id = Path.GetFileNameWithoutExtension(message.EmlPath);
+
+        await committer.CommitAsync(message, CancellationToken.None).WaitAsync(Patience);
+
+        Assert.Equal(["data flush of 2 files; entries: []", $"directory flush; entries: [{id}.eml {id}.json]"], steps);
+        Assert.Equal($"Subject: {id}\r\n\r\n", System.IO.File.ReadAllText(message.EmlPath));
+        Assert.Equal("{}", System.IO.File.ReadAllText(message.JsonPath));
+        return;
+
+        string Entries() => string.Join(' ', TemporaryDirectory.EntriesIn(_directory.Path));
+    }
+
+    [Fact]
+    public void An_unnamed_file_that_is_discarded_leaves_nothing()
+    {
+        var message = WrittenMessage(unnamed: true);
+
+        message.Discard();
+
+        Assert.Empty(TemporaryDirectory.EntriesIn(_directory.Path));
+    }
+
+    [Fact]
     public async Task Cancelling_a_waiting_message_withdraws_it_before_it_is_published()
     {
         var committer = HeldCommitter(threads: 1, maxBatch: 16);
@@ -167,10 +197,11 @@ public sealed class GroupCommitterTests : IDisposable
         return committer;
     }
 
-    private MessageFiles WrittenMessage()
+    // Named temporaries, so that every step of a commit shows in the directory listing.
+    private MessageFiles WrittenMessage(bool unnamed = false)
     {
         var id = NewId();
-        var files = new MessageFiles(_directory.Path, id);
+        var files = new MessageFiles(_directory.Path, id, unnamed);
         RandomAccess.Write(files.CreateEml(), Bytes($"Subject: {id}\r\n\r\n"), fileOffset: 0);
         files.WriteJson(Bytes("{}"));
         return files;
