@@ -64,10 +64,11 @@ internal static class DirectorySync
         _ => 0,
     };
 
-    private static IOException Failure(string call, string directory)
+    /// <summary>The failed libc call as an exception, with errno's text; call it right after the call.</summary>
+    internal static IOException Failure(string call, string path)
     {
         var errno = Marshal.GetLastPInvokeError();
-        return new IOException($"{call}({directory}) failed: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})");
+        return new IOException($"{call}({path}) failed: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})");
     }
 
 #pragma warning disable SYSLIB1054 // DllImport keeps this file free of unsafe code and source generation.

@@ -57,7 +57,7 @@ internal static class UnnamedFile
     {
         var fd = open(directory, OpenFlags(), ReadWriteForAll);
         if (fd < 0)
-            throw Failure("open(O_TMPFILE)", directory);
+            throw DirectorySync.Failure("open(O_TMPFILE)", directory);
         return new SafeFileHandle(fd, ownsHandle: true);
     }
 
@@ -66,7 +66,7 @@ internal static class UnnamedFile
     {
         // AT_EMPTY_PATH would link the descriptor itself but needs CAP_DAC_READ_SEARCH; the /proc path does not.
         if (linkat(CurrentDirectory, $"/proc/self/fd/{file.DangerousGetHandle()}", CurrentDirectory, path, FollowSymlink) != 0)
-            throw Failure("linkat", path);
+            throw DirectorySync.Failure("linkat", path);
     }
 
     // 0 where O_DIRECTORY is not known for the architecture: then unnamed files are not used.
@@ -74,12 +74,6 @@ internal static class UnnamedFile
     {
         var directoryOnly = DirectorySync.DirectoryOnly();
         return directoryOnly == 0 ? 0 : TmpFileFlag | directoryOnly | WriteOnly | CloseOnExec;
-    }
-
-    private static IOException Failure(string call, string path)
-    {
-        var errno = Marshal.GetLastPInvokeError();
-        return new IOException($"{call}({path}) failed: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})");
     }
 
 #pragma warning disable SYSLIB1054 // DllImport keeps this file free of unsafe code and source generation.
