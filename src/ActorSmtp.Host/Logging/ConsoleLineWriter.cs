@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
+using Microsoft.Extensions.Logging;
 
 namespace ActorSmtp.Host.Logging;
 
@@ -13,11 +14,17 @@ namespace ActorSmtp.Host.Logging;
 /// only enqueues; the writer wakes when there is something to write, waits <see cref="BatchWindow"/> so
 /// that lines logged meanwhile go out with the first, and writes them all at once. A line therefore reaches
 /// the stream at most that long after it was logged; <see cref="Dispose"/> writes whatever is left.
+/// The queue is bounded: when the output cannot keep up (a stalled pipe), lines beyond the bound are
+/// dropped and counted, and a line saying how many follows once the output moves again. Blocking the
+/// caller instead would stall the socket threads that log.
 /// </remarks>
 internal sealed class ConsoleLineWriter : IDisposable
 {
     /// <summary>How long the writer gathers lines after the first one wakes it.</summary>
     public static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>Lines queued at most, by default.</summary>
+    public const int DefaultCapacity = 100_000;
 
     private const int FlushAtBytes = 64 * 1024;
 
@@ -28,12 +35,16 @@ internal sealed class ConsoleLineWriter : IDisposable
     private readonly TimeSpan _window;
     private readonly Thread _thread;
     private readonly MemoryStream _batch = new();
+    private readonly int _capacity;
     private int _idle; // 1 while the writer waits for _wake: only then does a caller release it
+    private int _queued;
+    private int _dropped;
 
-    public ConsoleLineWriter(Stream output, TimeSpan? window = null)
+    public ConsoleLineWriter(Stream output, TimeSpan? window = null, int capacity = DefaultCapacity)
     {
         _output = output;
         _window = window ?? BatchWindow;
+        _capacity = capacity;
         _thread = new Thread(Run) { IsBackground = true, Name = "actorsmtp log writer" };
         _thread.Start();
     }
@@ -41,6 +52,12 @@ internal sealed class ConsoleLineWriter : IDisposable
     /// <summary>Queues one line; <paramref name="line"/> ends with its newline.</summary>
     public void Write(string line)
     {
+        if (Interlocked.Increment(ref _queued) > _capacity)
+        {
+            Interlocked.Decrement(ref _queued);
+            Interlocked.Increment(ref _dropped);
+            return;
+        }
         _lines.Enqueue(line);
         if (Volatile.Read(ref _idle) == 1 && Interlocked.Exchange(ref _idle, 0) == 1)
             _wake.Release();
@@ -76,10 +93,13 @@ internal sealed class ConsoleLineWriter : IDisposable
     {
         while (_lines.TryDequeue(out var line))
         {
+            Interlocked.Decrement(ref _queued);
             AppendUtf8(line);
             if (_batch.Length >= FlushAtBytes)
                 Flush();
         }
+        if (Interlocked.Exchange(ref _dropped, 0) is var dropped and > 0)
+            AppendUtf8(LogLine.Format(DateTime.UtcNow, LogLevel.Warning, "ActorSmtp.Logging", 0, $"{dropped} log lines dropped: the output did not keep up", null));
         Flush();
     }
 

@@ -89,6 +89,24 @@ public class ConsoleLoggingTests
     }
 
     [Fact]
+    public void When_the_output_stalls_lines_beyond_the_bound_are_dropped_and_counted()
+    {
+        var output = new RecordingStream { Gate = new ManualResetEventSlim() };
+        using (var writer = new ConsoleLineWriter(output, window: TimeSpan.FromMilliseconds(1), capacity: 10))
+        {
+            writer.Write("first\n");
+            Assert.True(output.Entered.Wait(TimeSpan.FromSeconds(10))); // the writer is stuck in a write now
+            for (var i = 0; i < 25; i++)
+                writer.Write($"line {i}\n");
+            output.Gate.Set();
+        }
+
+        var lines = output.Lines();
+        Assert.Equal(["first", .. Enumerable.Range(0, 10).Select(i => $"line {i}")], lines.Take(11));
+        Assert.EndsWith(" warn: ActorSmtp.Logging[0] 15 log lines dropped: the output did not keep up", Assert.Single(lines.Skip(11)));
+    }
+
+    [Fact]
     public void A_closed_output_does_not_throw_into_the_logger()
     {
         var output = new RecordingStream { Broken = true };
@@ -120,6 +138,11 @@ public class ConsoleLoggingTests
         public int Attempts { get; private set; }
         public bool Broken { get; init; }
 
+        /// <summary>When set, a write waits for it (after setting <see cref="Entered"/>).</summary>
+        public ManualResetEventSlim? Gate { get; init; }
+
+        public ManualResetEventSlim Entered { get; } = new();
+
         public List<string> Lines()
         {
             lock (_written)
@@ -129,6 +152,8 @@ public class ConsoleLoggingTests
         public override void Write(byte[] buffer, int offset, int count)
         {
             Attempts++;
+            Entered.Set();
+            Gate?.Wait();
             if (Broken)
                 throw new IOException("Broken pipe");
             lock (_written)
