@@ -38,7 +38,7 @@ internal static class ServerCommand
             {
                 loggers.LogLevel = LogLevel.InfoLevel;
                 loggers.ClearLoggers();
-                loggers.AddLoggerFactory();
+                loggers.AddLogger<AkkaLogBridge>(); // the message alone, under the logging class's category
             })
             .WithActorSmtp(settings));
 

@@ -70,5 +70,11 @@ public sealed class HostTests : IDisposable
 
         host.Terminate();
         Assert.Equal(0, await host.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        // One line per entry: time, level, the logging class, the message; Akka's own prefix is not repeated.
+        Assert.Matches(
+            $@"(?m)^\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{{3}} info: ActorSmtp\.Server\.Listener\.SmtpListenerActor\[0\] listening on 127\.0\.0\.1:{port}$",
+            host.Output);
+        Assert.Matches(@"(?m)^\S+ info: ActorSmtp\.Session\[0\] session \S+ ended: client 127\.0\.0\.1:\d+ helo \S+ tls none auth - messages 1 ", host.Output);
+        Assert.DoesNotContain("[INFO]", host.Output);
     }
 }
