@@ -28,6 +28,8 @@ internal sealed class ConsoleLineWriter : IDisposable
 
     private const int FlushAtBytes = 64 * 1024;
 
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(2);
+
     private readonly ConcurrentQueue<string> _lines = new();
     private readonly SemaphoreSlim _wake = new(0);
     private readonly ManualResetEventSlim _stop = new();
@@ -69,7 +71,10 @@ internal sealed class ConsoleLineWriter : IDisposable
             return;
         _stop.Set(); // ends the batch window at once
         _wake.Release();
-        _thread.Join();
+        // A stalled stdout must not hang the host's shutdown: give up on what is still queued after a while
+        // (the thread is a background thread; the events stay undisposed for it).
+        if (!_thread.Join(StopTimeout))
+            return;
         _wake.Dispose();
         _stop.Dispose();
     }
@@ -123,9 +128,10 @@ internal sealed class ConsoleLineWriter : IDisposable
             _output.Write(_batch.GetBuffer(), 0, (int)_batch.Length);
             _output.Flush();
         }
-        catch (IOException)
+        catch (Exception)
         {
-            // stdout closed (the reader went away): logging must never take the server down.
+            // stdout closed (the reader went away) or unusable: logging must never take the server down, and
+            // an exception here would end this thread and with it the process.
         }
         _batch.SetLength(0);
     }

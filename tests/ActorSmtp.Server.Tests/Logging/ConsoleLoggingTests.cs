@@ -107,6 +107,18 @@ public class ConsoleLoggingTests
     }
 
     [Fact]
+    public async Task Disposing_does_not_hang_on_an_output_that_never_returns()
+    {
+        var output = new RecordingStream { Gate = new ManualResetEventSlim() }; // never set
+        var writer = new ConsoleLineWriter(output, window: TimeSpan.FromMilliseconds(1));
+        writer.Write("stuck\n");
+        Assert.True(output.Entered.Wait(TimeSpan.FromSeconds(10)));
+
+        await Task.Run(writer.Dispose).WaitAsync(TimeSpan.FromSeconds(30)); // throws TimeoutException if it hangs
+        output.Gate.Set();
+    }
+
+    [Fact]
     public void A_closed_output_does_not_throw_into_the_logger()
     {
         var output = new RecordingStream { Broken = true };
