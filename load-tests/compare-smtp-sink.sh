@@ -224,10 +224,14 @@ smtp_source() { # server shape messages -> runs smtp-source, prints the last -c 
   tr '\r' '\n' <"$out" | grep -E '^[0-9]+$' | tail -1 || echo 0
 }
 
+scaled_messages() { # shape -> its message count times --scale, at least 1
+  awk -v m="${MESSAGES[$1]}" -v f="$SCALE" 'BEGIN{n=int(m*f); print n<1?1:n}'
+}
+
 measure() { # rep pair server shape
   local rep=$1 pair=$2 server=$3 shape=$4 pid=${PID[$3]}
   local messages cpu0 cpu1 t0 t1 accepted status create
-  messages=$(awk -v m="${MESSAGES[$shape]}" -v f="$SCALE" 'BEGIN{n=int(m*f); print n<1?1:n}')
+  messages=$(scaled_messages "$shape")
   clear_spool "$server"
   create=$(create_cost "$server")
   echo 5 >"/proc/$pid/clear_refs"
@@ -255,7 +259,7 @@ warm_up() { # server: JIT and buffers settle before anything is recorded
   # seconds of load after start (1 300 methods during a new-connection run after the short warm-up alone).
   for round in $(seq "$WARM"); do
     for shape in "${SHAPE_LIST[@]}"; do
-      smtp_source "$server" "$shape" "$(awk -v m="${MESSAGES[$shape]}" -v f="$SCALE" 'BEGIN{n=int(m*f); print n<1?1:n}')" >/dev/null
+      smtp_source "$server" "$shape" "$(scaled_messages "$shape")" >/dev/null
     done
     clear_spool "$server"
   done

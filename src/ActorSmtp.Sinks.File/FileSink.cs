@@ -57,7 +57,7 @@ public sealed class FileSink : MessageSinkActor
         _directory = Path.GetFullPath(directory);
         Directory.CreateDirectory(_directory);
         RemoveDebris(_directory, _log);
-        _unnamed = TemporaryFiles(config) == "unnamed" && UnnamedFile.IsUsable(_directory);
+        _unnamed = UnnamedWanted(config) && UnnamedFile.IsUsable(_directory);
         if (!_unnamed)
             _log.Info("file sink: temporary files in {0} are hidden names (.<id>.eml.tmp) renamed when complete", _directory);
         // syncfs flushes the whole file system, so concurrent ones would repeat each other's work: one at a
@@ -67,10 +67,10 @@ public sealed class FileSink : MessageSinkActor
             : new GroupCommitter(_directory, flush);
     }
 
-    private static string TemporaryFiles(Config config) => config.GetString("temporary-files", "unnamed") switch
+    private static bool UnnamedWanted(Config config) => config.GetString("temporary-files", "unnamed") switch
     {
-        "unnamed" => "unnamed",
-        "named" => "named",
+        "unnamed" => true,
+        "named" => false,
         var other => throw new ConfigurationException($"file sink: temporary-files must be unnamed or named, not '{other}'"),
     };
 

@@ -53,15 +53,9 @@ internal sealed class MessageFiles(string directory, string messageId, bool unna
     /// </remarks>
     public void Publish()
     {
-        if (unnamed)
-            UnnamedFile.Link(Json!, JsonPath);
-        else
-            System.IO.File.Move(JsonTemporaryPath, JsonPath, overwrite: true);
+        Name(Json!, JsonTemporaryPath, JsonPath);
         _jsonPublished = true;
-        if (unnamed)
-            UnnamedFile.Link(Eml!, EmlPath);
-        else
-            System.IO.File.Move(EmlTemporaryPath, EmlPath, overwrite: true);
+        Name(Eml!, EmlTemporaryPath, EmlPath);
         _emlPublished = true;
     }
 
@@ -80,6 +74,14 @@ internal sealed class MessageFiles(string directory, string messageId, bool unna
             TryDelete(EmlTemporaryPath);
         if (Json is not null && !_jsonPublished)
             TryDelete(JsonTemporaryPath);
+    }
+
+    private void Name(SafeFileHandle file, string temporaryPath, string path)
+    {
+        if (unnamed)
+            UnnamedFile.Link(file, path);
+        else
+            System.IO.File.Move(temporaryPath, path, overwrite: true);
     }
 
     // CreateNew: a message id is unique, so an existing file is someone else's and must not be reused.
