@@ -24,6 +24,8 @@ usage: load-tests/compare-smtp-sink.sh [options]
                    that the JIT has recompiled the hot paths before anything counts
   --file-sync MODE the file sink's sync setting: files (default, an fsync per file) or filesystem
   --build          build src/ActorSmtp.Host and the load generator (Release) first
+  --spool-root DIR the file sink's spool goes in a new folder under DIR (default: the work folder in /tmp),
+                   e.g. the mount point of a volume of its own; see BENCHMARKS.md for a loop-mounted one
   --fresh-spool    before each run move the file sink's folder aside (deleted at exit) instead of deleting
                    its files: on ext4 without a journal, inodes freed in the last 60 s make every file
                    creation scan past them (see BENCHMARKS.md, file sink)
@@ -38,7 +40,7 @@ EOF
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SERVERS=actorsmtp-null,actorsmtp-file
 SHAPES=1k-c1,1k-c16,1k-c128,100k-c16,1k-c16-newconn
-REPS=3 SCALE=1 IDLE=10000 BIG=100m BUILD=0 FRESH_SPOOL=0 WARM=1 FILE_SYNC=files
+REPS=3 SCALE=1 IDLE=10000 BIG=100m BUILD=0 FRESH_SPOOL=0 WARM=1 FILE_SYNC=files SPOOL_ROOT=
 OUT=$ROOT/load-tests/results/compare-$(date -u +%Y%m%d-%H%M%S)
 while (($#)); do
   case $1 in
@@ -53,6 +55,7 @@ while (($#)); do
     --fresh-spool) FRESH_SPOOL=1; shift ;;
     --warm) WARM=$2; shift 2 ;;
     --file-sync) FILE_SYNC=$2; shift 2 ;;
+    --spool-root) SPOOL_ROOT=$2; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown option: $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -113,11 +116,14 @@ mkdir -p "$OUT"
 RAW=$OUT/runs.txt
 : >"$RAW"
 WORK=$(mktemp -d /tmp/actorsmtp-compare.XXXXXX)
+# Spools and the spools moved aside stay on one file system, so that moving one aside frees no inode.
+SPOOLS=$WORK
+[[ -z $SPOOL_ROOT ]] || SPOOLS=$(mktemp -d "$SPOOL_ROOT/actorsmtp-compare.XXXXXX")
 STARTED_PIDS=()
 cleanup() {
   for pid in "${STARTED_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${STARTED_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$WORK"
+  rm -rf "$WORK" "$SPOOLS"
 }
 trap cleanup EXIT
 
@@ -148,21 +154,21 @@ start_sink() {
 
 start_actorsmtp() { # variant: actorsmtp-null | actorsmtp-file
   local name=$1 sink=${1#actorsmtp-} dir=$WORK/$1 port=
-  mkdir -p "$dir/mail"
+  mkdir -p "$dir" "$SPOOLS/$name/mail"
   cat >"$dir/actorsmtp.conf" <<EOF
 actorsmtp {
   hostname = "localhost"
   endpoints = [ { address = "127.0.0.1", port = 0 } ]
   limits { max-message-size = 200MiB, max-connections = 20000 }
   sink = $sink
-  sinks.file.directory = "$dir/mail"
+  sinks.file.directory = "$SPOOLS/$name/mail"
   sinks.file.sync = $FILE_SYNC
 }
 EOF
   # Word splitting of ACTORSMTP_COMMAND is intended: it is a command line.
   # shellcheck disable=SC2086
   ${ACTORSMTP_COMMAND:-dotnet $HOST_DLL} --config "$dir/actorsmtp.conf" >"$dir/log" 2>&1 &
-  PID[$name]=$! SPOOL[$name]=$dir/mail
+  PID[$name]=$! SPOOL[$name]=$SPOOLS/$name/mail
   STARTED_PIDS+=("$!")
   for _ in $(seq 600); do
     port=$(grep -oE 'listening on 127\.0\.0\.1:[0-9]+' "$dir/log" | head -1 | cut -d: -f2) || true
@@ -190,8 +196,8 @@ MOVED_SPOOLS=0
 clear_spool() {
   [[ -n ${SPOOL[$1]:-} ]] || return 0
   if ((FRESH_SPOOL)); then
-    # A rename within $WORK: no inode is freed until the cleanup at exit.
-    mv "${SPOOL[$1]}" "$WORK/old-spool.$((++MOVED_SPOOLS))"
+    # A rename within $SPOOLS: no inode is freed until the cleanup at exit.
+    mv "${SPOOL[$1]}" "$SPOOLS/old-spool.$((++MOVED_SPOOLS))"
     mkdir "${SPOOL[$1]}"
   else
     find "${SPOOL[$1]}" -mindepth 1 -delete
@@ -272,6 +278,10 @@ echo "results: $OUT"
 {
   echo "date=$(date -u +%FT%TZ) servers=$SERVERS shapes=$SHAPES reps=$REPS scale=$SCALE warm=$WARM fresh-spool=$FRESH_SPOOL file-sync=$FILE_SYNC"
   echo "env: $SERVER_ENV"
+  # A journal-less ext4 skips recently freed inodes at every file creation (BENCHMARKS.md, file sink).
+  echo "spool: $SPOOLS on $(findmnt -no SOURCE,FSTYPE -T "$SPOOLS" | tr -s ' ')$(
+    dev=$(findmnt -no SOURCE -T "$SPOOLS"); dev=${dev##*/}
+    [[ -r /sys/fs/ext4/$dev/journal_task ]] && echo ", ext4 journal task: $(<"/sys/fs/ext4/$dev/journal_task")")"
   echo "smtp-source/smtp-sink: $(dpkg-query -W -f='${Version}' postfix 2>/dev/null || echo unknown)"
 } >"$OUT/environment.txt"
 

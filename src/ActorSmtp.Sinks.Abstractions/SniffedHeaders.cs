@@ -71,14 +71,33 @@ public sealed class SniffedHeaders
             using var stream = MemoryMarshal.TryGetArray(block, out var array)
                 ? new MemoryStream(array.Array!, array.Offset, array.Count, writable: false)
                 : new MemoryStream(block.ToArray(), writable: false);
+            var parser = ThreadParser(stream);
             try
             {
-                return HeaderList.Load(ParserOptions.Default, stream);
+                return parser.ParseHeaders();
             }
             catch (FormatException)
             {
                 return new HeaderList();
             }
+            finally
+            {
+                parser.SetStream(Stream.Null); // keep no message's bytes reachable from the thread
+            }
+        }
+
+        // A parser per thread, reused: a new one allocates ~5 KB of buffers, half of what parsing a small
+        // header block allocates in all (HeaderList.Load makes a new parser every time).
+        [ThreadStatic]
+        private static MimeParser? _parser;
+
+        private static MimeParser ThreadParser(Stream stream)
+        {
+            if (_parser is null)
+                _parser = new MimeParser(ParserOptions.Default, stream, MimeFormat.Entity);
+            else
+                _parser.SetStream(stream, MimeFormat.Entity);
+            return _parser;
         }
 
         private static IReadOnlyList<string> Addresses(HeaderList headers, HeaderId id)

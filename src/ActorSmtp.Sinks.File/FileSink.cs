@@ -36,7 +36,7 @@ public sealed class FileSink : MessageSinkActor
     private const int MaxMessageIdLength = 128;
 
     private readonly string _directory;
-    private readonly bool _unnamed;
+    private readonly UnnamedFiles? _unnamed;
     private readonly GroupCommitter _committer;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
@@ -57,12 +57,12 @@ public sealed class FileSink : MessageSinkActor
         _directory = Path.GetFullPath(directory);
         Directory.CreateDirectory(_directory);
         RemoveDebris(_directory, _log);
-        _unnamed = UnnamedWanted(config) && UnnamedFile.IsUsable(_directory);
-        if (!_unnamed)
+        _unnamed = UnnamedWanted(config) ? UnnamedFiles.TryOpen(_directory) : null;
+        if (_unnamed is null)
             _log.Info("file sink: temporary files in {0} are hidden names (.<id>.eml.tmp) renamed when complete", _directory);
         // syncfs flushes the whole file system, so concurrent ones would repeat each other's work: one at a
-        // time, each for every message waiting (the batches grow while it runs).
-        _committer = flush == DiskFlush.FileSystem
+        // time, each for every message waiting (the batches grow while it runs), pipelined (see DiskFlush).
+        _committer = flush.DataCoversNames
             ? new GroupCommitter(_directory, flush, threads: 1, maxBatch: int.MaxValue)
             : new GroupCommitter(_directory, flush);
     }
@@ -144,6 +144,8 @@ public sealed class FileSink : MessageSinkActor
         // The base cancels in-flight stores first, withdrawing those still waiting for a batch.
         base.PostStop();
         _committer.Dispose();
+        // A batch still in flight fails to link its files now, and its owner discards them.
+        _unnamed?.Dispose();
     }
 
     /// <summary>Writes the body into the temporary .eml chunk by chunk as it arrives, and returns its length.</summary>

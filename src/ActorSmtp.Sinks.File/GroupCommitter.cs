@@ -105,16 +105,40 @@ internal sealed class GroupCommitter : IDisposable
 
     private void Run()
     {
-        while (TakeBatch() is { } batch)
-            Commit(batch);
+        if (_flush.DataCoversNames)
+            RunPipelined();
+        else
+            while (TakeBatch(wait: true) is { } batch)
+                Commit(batch);
     }
 
-    private List<Pending>? TakeBatch()
+    /// <summary>
+    /// With a flush that covers names too (syncfs), each flush is one batch's data and the previous batch's
+    /// names: half the flushes per message of flushing data, then the directory. The order per message is
+    /// the same: data durable → final names → a flush → complete.
+    /// </summary>
+    private void RunPipelined()
+    {
+        List<Pending> named = []; // published; the next flush makes their names durable
+        while (TakeBatch(wait: named.Count == 0) is var batch && (batch is not null || named.Count > 0))
+        {
+            batch ??= [];
+            var failure = FlushData(batch);
+            named.ForEach(pending => pending.Failure ??= failure);
+            Finish(named);
+            Publish(batch); // skips the failed
+            named = batch.Where(pending => pending.Failure is null).ToList();
+            Finish(batch.Where(pending => pending.Failure is not null).ToList());
+        }
+    }
+
+    /// <summary>Takes the next batch; null once stopped, and empty when nothing waits and <paramref name="wait"/> is false.</summary>
+    private List<Pending>? TakeBatch(bool wait)
     {
         lock (_gate)
         {
             _idle++;
-            while (_waiting.Count == 0 && !_stopped)
+            while (wait && _waiting.Count == 0 && !_stopped)
                 Monitor.Wait(_gate);
             _idle--;
             if (_stopped)
@@ -132,20 +156,10 @@ internal sealed class GroupCommitter : IDisposable
     private void Commit(List<Pending> batch)
     {
         // 1. The data of every file, in one flush for the batch; if it fails, no file is known durable.
-        try
-        {
-            _flush.Data(batch.SelectMany(pending => new[] { pending.Files.Eml!, pending.Files.Json! }).ToArray(), _directory);
-        }
-        catch (Exception ex)
-        {
-            batch.ForEach(pending => pending.Failure = ex);
-        }
+        FlushData(batch);
 
-        // 2. The names, in batch order; each message's .eml name appears after its .json. Then the handles
-        //    close (not before: an unnamed temporary file is linked through its descriptor).
-        foreach (var pending in batch)
-            pending.Attempt(pending.Files.Publish);
-        batch.ForEach(pending => pending.Files.CloseHandles());
+        // 2. The names, in batch order.
+        Publish(batch);
 
         // 3. One directory fsync makes every rename of the batch durable. If it fails, none of them is
         //    known to be durable: all fail, and their owners remove the files (RFC 5321 §4.2.5: after a
@@ -162,7 +176,40 @@ internal sealed class GroupCommitter : IDisposable
                 published.ForEach(pending => pending.Failure = ex);
             }
         }
+        Finish(batch);
+    }
 
+    /// <summary>Flushes the data of the batch's files; on failure the whole batch fails. Returns the failure, if any.</summary>
+    private Exception? FlushData(List<Pending> batch)
+    {
+        try
+        {
+            _flush.Data(batch.SelectMany(pending => new[] { pending.Files.Eml!, pending.Files.Json! }).ToArray(), _directory);
+            return null;
+        }
+        catch (Exception ex)
+        {
+            batch.ForEach(pending => pending.Failure = ex);
+            return ex;
+        }
+    }
+
+    /// <summary>
+    /// Gives the batch's messages (those not failed) their final names, in batch order; each message's
+    /// .eml name appears after its .json. Then every handle closes (not before: an unnamed temporary file
+    /// is linked through its descriptor).
+    /// </summary>
+    private static void Publish(List<Pending> batch)
+    {
+        foreach (var pending in batch)
+            pending.Attempt(pending.Files.Publish);
+        batch.ForEach(pending => pending.Files.CloseHandles());
+    }
+
+    private void Finish(List<Pending> batch)
+    {
+        if (batch.Count == 0)
+            return;
         Interlocked.Increment(ref _batches);
         Interlocked.Add(ref _messages, batch.Count(pending => pending.Failure is null));
         batch.ForEach(pending => pending.Complete());

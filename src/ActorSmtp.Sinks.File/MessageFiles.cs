@@ -9,10 +9,10 @@ namespace ActorSmtp.Sinks.File;
 /// <remarks>
 /// The final name of the .eml is the commit marker (as Postfix's execute bit on a queue file): it appears
 /// last, atomically, after the data and the .json are in place. Readers never see a partial file.
-/// Temporary files are unnamed (see <see cref="UnnamedFile"/>) where the directory allows, else hidden
+/// Temporary files are unnamed (see <see cref="UnnamedFiles"/>) where the directory allows, else hidden
 /// names (<c>.&lt;id&gt;.eml.tmp</c>) renamed at the end.
 /// </remarks>
-internal sealed class MessageFiles(string directory, string messageId, bool unnamed)
+internal sealed class MessageFiles(string directory, string messageId, UnnamedFiles? unnamed)
 {
     private bool _emlPublished;
     private bool _jsonPublished;
@@ -21,8 +21,7 @@ internal sealed class MessageFiles(string directory, string messageId, bool unna
     public string JsonPath { get; } = Path.Combine(directory, messageId + ".json");
 
     // A leading dot hides the files from readers that list "*.eml" and from most tools.
-    private string EmlTemporaryPath => Path.Combine(directory, $".{messageId}.eml.tmp");
-    private string JsonTemporaryPath => Path.Combine(directory, $".{messageId}.json.tmp");
+    private string TemporaryPath(string extension) => Path.Combine(directory, $".{messageId}{extension}.tmp");
 
     /// <summary>The open temporary .eml, once created; closed by <see cref="CloseHandles"/>.</summary>
     public SafeFileHandle? Eml { get; private set; }
@@ -30,11 +29,11 @@ internal sealed class MessageFiles(string directory, string messageId, bool unna
     /// <summary>The open temporary .json, once written; closed by <see cref="CloseHandles"/>.</summary>
     public SafeFileHandle? Json { get; private set; }
 
-    public SafeFileHandle CreateEml() => Eml = CreateTemporary(EmlTemporaryPath);
+    public SafeFileHandle CreateEml() => Eml = CreateTemporary(".eml");
 
     public void WriteJson(ReadOnlySpan<byte> content)
     {
-        Json = CreateTemporary(JsonTemporaryPath);
+        Json = CreateTemporary(".json");
         RandomAccess.Write(Json, content, fileOffset: 0);
     }
 
@@ -47,15 +46,16 @@ internal sealed class MessageFiles(string directory, string messageId, bool unna
 
     /// <summary>Gives both files their final names: the .json first, the .eml (the commit marker) last.</summary>
     /// <remarks>
-    /// A plain rename(2): ids carry 80 random bits, so a name is never taken, and the existence check a
-    /// no-overwrite move adds (an lstat per file) was a measurable part of the sink's CPU. The handles must
-    /// still be open: an unnamed file is linked through its descriptor.
+    /// A link of an unnamed file, or a plain rename(2) of a named one: ids carry 80 random bits, so a name
+    /// is never taken, and the existence check a no-overwrite move adds (an lstat per file) was a
+    /// measurable part of the sink's CPU. The handles must still be open: an unnamed file is linked
+    /// through its descriptor.
     /// </remarks>
     public void Publish()
     {
-        Name(Json!, JsonTemporaryPath, JsonPath);
+        Name(Json!, ".json");
         _jsonPublished = true;
-        Name(Eml!, EmlTemporaryPath, EmlPath);
+        Name(Eml!, ".eml");
         _emlPublished = true;
     }
 
@@ -68,25 +68,25 @@ internal sealed class MessageFiles(string directory, string messageId, bool unna
             TryDelete(EmlPath);
         if (_jsonPublished)
             TryDelete(JsonPath);
-        if (unnamed)
+        if (unnamed is not null)
             return; // closing freed whatever had no name yet
         if (Eml is not null && !_emlPublished)
-            TryDelete(EmlTemporaryPath);
+            TryDelete(TemporaryPath(".eml"));
         if (Json is not null && !_jsonPublished)
-            TryDelete(JsonTemporaryPath);
+            TryDelete(TemporaryPath(".json"));
     }
 
-    private void Name(SafeFileHandle file, string temporaryPath, string path)
+    private void Name(SafeFileHandle file, string extension)
     {
-        if (unnamed)
-            UnnamedFile.Link(file, path);
+        if (unnamed is not null)
+            unnamed.Link(file, messageId + extension);
         else
-            System.IO.File.Move(temporaryPath, path, overwrite: true);
+            System.IO.File.Move(TemporaryPath(extension), Path.Combine(directory, messageId + extension), overwrite: true);
     }
 
     // CreateNew: a message id is unique, so an existing file is someone else's and must not be reused.
-    private SafeFileHandle CreateTemporary(string namedPath) =>
-        unnamed ? UnnamedFile.Create(directory) : System.IO.File.OpenHandle(namedPath, FileMode.CreateNew, FileAccess.Write);
+    private SafeFileHandle CreateTemporary(string extension) =>
+        unnamed?.Create() ?? System.IO.File.OpenHandle(TemporaryPath(extension), FileMode.CreateNew, FileAccess.Write);
 
     private static void TryDelete(string path)
     {

@@ -232,7 +232,7 @@ public sealed class FileSinkSpec(ITestOutputHelper output) : FileSinkSpecBase(ou
         // The renames already happened but are not known to be durable: RFC 5321 §4.2.5, a message
         // answered with 4yz must not be delivered, so its final files go too.
         var renamed = new List<string>();
-        var sink = CreateSink(DiskFlush.FileSystem with
+        var sink = CreateSink(DiskFlush.PerFile with
         {
             Directory = directory =>
             {
@@ -246,6 +246,31 @@ public sealed class FileSinkSpec(ITestOutputHelper output) : FileSinkSpecBase(ou
 
         await ExpectMsgAsync<SinkProtocol.TemporaryFailure>();
         Assert.Equal([id + ".eml", id + ".json"], renamed);
+        Assert.Empty(MailEntries);
+    }
+
+    [Fact]
+    public async Task With_sync_filesystem_a_failing_flush_after_the_names_fails_the_store_and_removes_them()
+    {
+        // sync = filesystem: the flush after the names appeared is what makes them durable.
+        var named = new List<string>();
+        var flushes = 0;
+        var sink = CreateSink(DiskFlush.FileSystem with
+        {
+            Data = (files, directory) =>
+            {
+                if (++flushes == 1)
+                    return;
+                named.AddRange(TemporaryDirectory.EntriesIn(directory));
+                throw new IOException("syncfs: EIO");
+            },
+        });
+        var id = NewId();
+
+        sink.Tell(Store(id, Bytes("Subject: x\r\n\r\nbody\r\n")), TestActor);
+
+        Assert.Contains("EIO", (await ExpectMsgAsync<SinkProtocol.TemporaryFailure>()).Reason);
+        Assert.Equal([id + ".eml", id + ".json"], named);
         Assert.Empty(MailEntries);
     }
 

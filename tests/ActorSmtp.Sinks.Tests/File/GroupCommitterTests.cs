@@ -14,6 +14,7 @@ public sealed class GroupCommitterTests : IDisposable
     private readonly SemaphoreSlim _directoryFlushStarted = new(0);
     private readonly ManualResetEventSlim _directoryFlushMayEnd = new(false);
     private readonly List<GroupCommitter> _committers = [];
+    private UnnamedFiles? _unnamedFiles;
 
     [Fact]
     public async Task Messages_arriving_during_a_flush_commit_together_in_the_next_batch()
@@ -169,27 +170,118 @@ public sealed class GroupCommitterTests : IDisposable
         await Assert.ThrowsAsync<ObjectDisposedException>(() => committer.CommitAsync(WrittenMessage(), CancellationToken.None));
     }
 
+    [Fact]
+    public async Task With_a_flush_that_covers_names_the_next_flush_makes_them_durable()
+    {
+        // syncfs: the data flush, then the final names, then one more flush (no directory flush at all);
+        // the message completes only after that second flush.
+        var steps = new ConcurrentQueue<string>();
+        Task? commit = null;
+        var committer = Track(new GroupCommitter(_directory.Path, new DiskFlush(
+            (files, _) => steps.Enqueue($"flush of {files.Count} files; entries: [{Entries()}]; completed: {commit?.IsCompleted}"),
+            _ => steps.Enqueue("directory flush"),
+            DataCoversNames: true), threads: 1, maxBatch: int.MaxValue));
+        var message = WrittenMessage(unnamed: true);
+        var id = Path.GetFileNameWithoutExtension(message.EmlPath);
+
+        commit = committer.CommitAsync(message, CancellationToken.None);
+        await commit.WaitAsync(Patience);
+
+        Assert.Equal(
+            [
+                "flush of 2 files; entries: []; completed: False",
+                $"flush of 0 files; entries: [{id}.eml {id}.json]; completed: False",
+            ],
+            steps);
+        Assert.Equal(new FileSinkProtocol.CommitStatistics(Batches: 1, Messages: 1), committer.Statistics);
+        return;
+
+        string Entries() => string.Join(' ', TemporaryDirectory.EntriesIn(_directory.Path));
+    }
+
+    [Fact]
+    public async Task With_a_flush_that_covers_names_one_flush_is_one_batch_names_and_the_next_batch_data()
+    {
+        // The first message's data flush is held; ten more arrive meanwhile. Three flushes in all: the
+        // first's data; the first's names with the ten's data; the ten's names.
+        var flushed = new ConcurrentQueue<int>();
+        var started = new SemaphoreSlim(0);
+        var mayEnd = new ManualResetEventSlim(false);
+        var committer = Track(new GroupCommitter(_directory.Path, new DiskFlush(
+            (files, _) =>
+            {
+                flushed.Enqueue(files.Count);
+                started.Release();
+                mayEnd.Wait(Patience);
+            },
+            _ => throw new InvalidOperationException("not used when the data flush covers names"),
+            DataCoversNames: true), threads: 1, maxBatch: int.MaxValue));
+        var first = committer.CommitAsync(WrittenMessage(unnamed: true), CancellationToken.None);
+        Assert.True(await started.WaitAsync(Patience));
+
+        var next = Enumerable.Range(0, 10).Select(_ => committer.CommitAsync(WrittenMessage(unnamed: true), CancellationToken.None)).ToArray();
+        mayEnd.Set();
+        await Task.WhenAll(next.Append(first)).WaitAsync(Patience);
+
+        Assert.Equal([2, 20, 0], flushed);
+        Assert.Equal(new FileSinkProtocol.CommitStatistics(Batches: 2, Messages: 11), committer.Statistics);
+        Assert.Equal(22, TemporaryDirectory.EntriesIn(_directory.Path).Length);
+    }
+
+    [Fact]
+    public async Task With_a_flush_that_covers_names_disposing_still_makes_a_published_batch_durable()
+    {
+        // Disposed during the data flush: the names still appear, and one more flush makes them durable.
+        var flushes = 0;
+        var dataFlushStarted = new SemaphoreSlim(0);
+        var dataFlushMayEnd = new ManualResetEventSlim(false);
+        var committer = Track(new GroupCommitter(_directory.Path, new DiskFlush(
+            (_, _) =>
+            {
+                if (Interlocked.Increment(ref flushes) != 1)
+                    return;
+                dataFlushStarted.Release();
+                dataFlushMayEnd.Wait(Patience);
+            },
+            _ => { },
+            DataCoversNames: true), threads: 1, maxBatch: int.MaxValue));
+        var message = WrittenMessage(unnamed: true);
+        var commit = committer.CommitAsync(message, CancellationToken.None);
+        Assert.True(await dataFlushStarted.WaitAsync(Patience));
+
+        committer.Dispose();
+        dataFlushMayEnd.Set();
+
+        await commit.WaitAsync(Patience);
+        Assert.True(System.IO.File.Exists(message.EmlPath));
+        Assert.Equal(2, Volatile.Read(ref flushes));
+    }
+
     public void Dispose()
     {
         _directoryFlushMayEnd.Set();
         _committers.ForEach(committer => committer.Dispose());
+        _unnamedFiles?.Dispose();
         _directory.Dispose();
     }
 
     /// <summary>A committer whose directory flushes signal their start and then wait for the test.</summary>
     private GroupCommitter HeldCommitter(int threads, int maxBatch) => Track(new GroupCommitter(
         _directory.Path,
-        DiskFlush.FileSystem with
+        DiskFlush.PerFile with
         {
             Directory = directory =>
             {
                 _directoryFlushStarted.Release();
                 _directoryFlushMayEnd.Wait(Patience);
-                DiskFlush.FileSystem.Directory(directory);
+                DiskFlush.PerFile.Directory(directory);
             },
         },
         threads,
         maxBatch));
+
+    private UnnamedFiles UnnamedFilesOfDirectory() =>
+        _unnamedFiles ??= UnnamedFiles.TryOpen(_directory.Path) ?? throw new InvalidOperationException("no O_TMPFILE here");
 
     private GroupCommitter Track(GroupCommitter committer)
     {
@@ -197,11 +289,11 @@ public sealed class GroupCommitterTests : IDisposable
         return committer;
     }
 
-    // Named temporaries, so that every step of a commit shows in the directory listing.
+    // Named temporaries by default, so that every step of a commit shows in the directory listing.
     private MessageFiles WrittenMessage(bool unnamed = false)
     {
         var id = NewId();
-        var files = new MessageFiles(_directory.Path, id, unnamed);
+        var files = new MessageFiles(_directory.Path, id, unnamed ? UnnamedFilesOfDirectory() : null);
         RandomAccess.Write(files.CreateEml(), Bytes($"Subject: {id}\r\n\r\n"), fileOffset: 0);
         files.WriteJson(Bytes("{}"));
         return files;
