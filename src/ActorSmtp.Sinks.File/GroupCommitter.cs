@@ -28,6 +28,11 @@ namespace ActorSmtp.Sinks.File;
 /// disk is the bottleneck, and the cap keeps one batch's serial fsyncs short.
 /// </para>
 /// <para>
+/// With <c>sync = filesystem</c> one thread commits unbounded batches, pipelined: a syncfs flushes the
+/// whole file system, directories included, so one flush makes one batch's data and the previous batch's
+/// names durable (see <see cref="DiskFlush.DataCoversNames"/>).
+/// </para>
+/// <para>
 /// Cancellation withdraws a message only while it waits; once its batch started it runs to the end, so a
 /// store never reports failure for a message that then becomes visible. The committer never deletes
 /// files: the store that owns a <see cref="MessageFiles"/> discards it when its commit fails.
