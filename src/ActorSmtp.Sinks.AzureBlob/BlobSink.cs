@@ -117,7 +117,10 @@ public sealed class BlobSink : MessageSinkActor
 
             cancellationToken.ThrowIfCancellationRequested();
             step = Step.Commit;
-            await CommitAsync(message, buffer, blocks, BlobMetadata.For(store.Envelope, store.Headers), cancellationToken).ConfigureAwait(false);
+            // Not cancelled by the deadline: a commit aborted mid-request may still have happened, and then
+            // the message would be delivered after its 451. Its outcome must be known (stopping the sink
+            // still aborts it; the client retries, at worst a duplicate).
+            await CommitAsync(message, buffer, blocks, BlobMetadata.For(store.Envelope, store.Headers), _stopped.Token).ConfigureAwait(false);
             buffer.Return(); // no request reads it any more
             if (cancellationToken.IsCancellationRequested)
             {
