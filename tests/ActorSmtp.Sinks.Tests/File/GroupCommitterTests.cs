@@ -176,15 +176,21 @@ public sealed class GroupCommitterTests : IDisposable
         // syncfs: the data flush, then the final names, then one more flush (no directory flush at all);
         // the message completes only after that second flush.
         var steps = new ConcurrentQueue<string>();
+        var mayStart = new ManualResetEventSlim(false);
         Task? commit = null;
         var committer = Track(new GroupCommitter(_directory.Path, new DiskFlush(
-            (files, _) => steps.Enqueue($"flush of {files.Count} files; entries: [{Entries()}]; completed: {commit?.IsCompleted}"),
+            (files, _) =>
+            {
+                mayStart.Wait(Patience); // until the test holds the commit's task
+                steps.Enqueue($"flush of {files.Count} files; entries: [{Entries()}]; completed: {commit!.IsCompleted}");
+            },
             _ => steps.Enqueue("directory flush"),
             DataCoversNames: true), threads: 1, maxBatch: int.MaxValue));
         var message = WrittenMessage(unnamed: true);
         var id = Path.GetFileNameWithoutExtension(message.EmlPath);
 
         commit = committer.CommitAsync(message, CancellationToken.None);
+        mayStart.Set();
         await commit.WaitAsync(Patience);
 
         Assert.Equal(
