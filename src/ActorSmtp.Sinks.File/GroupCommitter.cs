@@ -1,3 +1,5 @@
+using Microsoft.Win32.SafeHandles;
+
 namespace ActorSmtp.Sinks.File;
 
 /// <summary>
@@ -189,7 +191,7 @@ internal sealed class GroupCommitter : IDisposable
     {
         try
         {
-            _flush.Data(batch.SelectMany(pending => new[] { pending.Files.Eml!, pending.Files.Json! }).ToArray(), _directory);
+            _flush.Data(FilesOf(batch), _directory);
             return null;
         }
         catch (Exception ex)
@@ -197,6 +199,14 @@ internal sealed class GroupCommitter : IDisposable
             batch.ForEach(pending => pending.Failure = ex);
             return ex;
         }
+    }
+
+    private static SafeFileHandle[] FilesOf(List<Pending> batch)
+    {
+        var files = new SafeFileHandle[batch.Count * 2];
+        for (var i = 0; i < batch.Count; i++)
+            (files[2 * i], files[2 * i + 1]) = (batch[i].Files.Eml!, batch[i].Files.Json!);
+        return files;
     }
 
     /// <summary>

@@ -53,9 +53,9 @@ internal sealed class MessageFiles(string directory, string messageId, UnnamedFi
     /// </remarks>
     public void Publish()
     {
-        Name(Json!, ".json");
+        Name(Json!, ".json", JsonPath);
         _jsonPublished = true;
-        Name(Eml!, ".eml");
+        Name(Eml!, ".eml", EmlPath);
         _emlPublished = true;
     }
 
@@ -76,12 +76,12 @@ internal sealed class MessageFiles(string directory, string messageId, UnnamedFi
             TryDelete(TemporaryPath(".json"));
     }
 
-    private void Name(SafeFileHandle file, string extension)
+    private void Name(SafeFileHandle file, string extension, string path)
     {
         if (unnamed is not null)
             unnamed.Link(file, messageId + extension);
         else
-            System.IO.File.Move(TemporaryPath(extension), Path.Combine(directory, messageId + extension), overwrite: true);
+            System.IO.File.Move(TemporaryPath(extension), path, overwrite: true);
     }
 
     // CreateNew: a message id is unique, so an existing file is someone else's and must not be reused.

@@ -83,10 +83,7 @@ public sealed class FileSinkSpec(ITestOutputHelper output) : FileSinkSpecBase(ou
 
         await ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200)); // the first half is written by now
         Assert.Empty(MailEntries);
-        release.SetResult(true);
-        await ExpectMsgAsync<SinkProtocol.Stored>();
-        Assert.Equal([id + ".eml", id + ".json"], MailEntries);
-        Assert.Equal(Bytes("first half\r\nsecond half\r\n"), StoredBytes(id));
+        await ReleaseAndExpectBothHalvesStoredAsync(release, id);
     }
 
     [Fact]
@@ -100,10 +97,7 @@ public sealed class FileSinkSpec(ITestOutputHelper output) : FileSinkSpecBase(ou
         await AwaitAssertAsync(() => Assert.Equal([$".{id}.eml.tmp"], MailEntries));
         await ExpectNoMsgAsync(TimeSpan.FromMilliseconds(100));
         Assert.Equal([$".{id}.eml.tmp"], MailEntries);
-        release.SetResult(true);
-        await ExpectMsgAsync<SinkProtocol.Stored>();
-        Assert.Equal([id + ".eml", id + ".json"], MailEntries);
-        Assert.Equal(Bytes("first half\r\nsecond half\r\n"), StoredBytes(id));
+        await ReleaseAndExpectBothHalvesStoredAsync(release, id);
     }
 
     [Fact]
@@ -292,5 +286,13 @@ public sealed class FileSinkSpec(ITestOutputHelper output) : FileSinkSpecBase(ou
         Assert.False(System.IO.File.Exists(old));
         Assert.True(System.IO.File.Exists(young));
         Assert.True(System.IO.File.Exists(stored)); // only temporaries are debris
+    }
+
+    private async Task ReleaseAndExpectBothHalvesStoredAsync(TaskCompletionSource<bool> release, string id)
+    {
+        release.SetResult(true);
+        await ExpectMsgAsync<SinkProtocol.Stored>();
+        Assert.Equal([id + ".eml", id + ".json"], MailEntries);
+        Assert.Equal(Bytes("first half\r\nsecond half\r\n"), StoredBytes(id));
     }
 }
