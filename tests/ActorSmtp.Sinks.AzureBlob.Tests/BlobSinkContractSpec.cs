@@ -15,7 +15,7 @@ namespace ActorSmtp.Sinks.AzureBlob.Tests;
 public sealed class BlobSinkContractSpec(AzuriteFixture azurite, ITestOutputHelper output)
     : SinkContract(output), IClassFixture<AzuriteFixture>
 {
-    private readonly string _container = TestMessages.NewContainer();
+    private readonly string _container = BlobTestData.NewContainer();
 
     private BlobContainerClient Container => azurite.Azurite.Container(_container);
 

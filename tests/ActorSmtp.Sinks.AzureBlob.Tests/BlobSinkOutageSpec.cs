@@ -3,7 +3,7 @@ using Akka.Actor;
 using Akka.Configuration;
 using Xunit;
 using Xunit.Abstractions;
-using static ActorSmtp.Sinks.AzureBlob.Tests.TestMessages;
+using static ActorSmtp.Sinks.Testing.TestMessages;
 
 namespace ActorSmtp.Sinks.AzureBlob.Tests;
 

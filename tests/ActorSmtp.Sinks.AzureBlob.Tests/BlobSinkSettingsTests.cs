@@ -1,7 +1,7 @@
 using Akka.Configuration;
 using Azure.Storage.Blobs.Models;
 using Xunit;
-using static ActorSmtp.Sinks.AzureBlob.Tests.TestMessages;
+using static ActorSmtp.Sinks.Testing.TestMessages;
 
 namespace ActorSmtp.Sinks.AzureBlob.Tests;
 

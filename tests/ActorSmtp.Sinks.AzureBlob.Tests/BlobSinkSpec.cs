@@ -7,7 +7,8 @@ using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
 using Xunit;
 using Xunit.Abstractions;
-using static ActorSmtp.Sinks.AzureBlob.Tests.TestMessages;
+using static ActorSmtp.Sinks.AzureBlob.Tests.BlobTestData;
+using static ActorSmtp.Sinks.Testing.TestMessages;
 
 namespace ActorSmtp.Sinks.AzureBlob.Tests;
 

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Xunit;
 using Xunit.Abstractions;
-using static ActorSmtp.Sinks.Tests.File.TestMessages;
+using static ActorSmtp.Sinks.Testing.TestMessages;
 
 namespace ActorSmtp.Sinks.Tests.File;
 

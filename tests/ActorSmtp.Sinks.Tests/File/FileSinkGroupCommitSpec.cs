@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using ActorSmtp.Sinks.File;
 using Xunit;
 using Xunit.Abstractions;
-using static ActorSmtp.Sinks.Tests.File.TestMessages;
+using static ActorSmtp.Sinks.Testing.TestMessages;
 
 namespace ActorSmtp.Sinks.Tests.File;
 

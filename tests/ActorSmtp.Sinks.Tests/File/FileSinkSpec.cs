@@ -4,7 +4,7 @@ using Akka.Actor;
 using Akka.Configuration;
 using Xunit;
 using Xunit.Abstractions;
-using static ActorSmtp.Sinks.Tests.File.TestMessages;
+using static ActorSmtp.Sinks.Testing.TestMessages;
 
 namespace ActorSmtp.Sinks.Tests.File;
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using ActorSmtp.Sinks.File;
 using Xunit;
-using static ActorSmtp.Sinks.Tests.File.TestMessages;
+using static ActorSmtp.Sinks.Testing.TestMessages;
 
 namespace ActorSmtp.Sinks.Tests.File;
 

@@ -1,6 +1,6 @@
 using ActorSmtp.Sinks.File;
 using Xunit;
-using static ActorSmtp.Sinks.Tests.File.TestMessages;
+using static ActorSmtp.Sinks.Testing.TestMessages;
 
 namespace ActorSmtp.Sinks.Tests.File;
 
