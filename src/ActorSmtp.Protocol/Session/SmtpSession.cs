@@ -9,7 +9,7 @@ namespace ActorSmtp.Protocol.Session;
 /// command lines and carries out the <see cref="SessionStep"/> it returns; message data never passes
 /// through here, only the decision to start it and the outcome at its end.
 /// </summary>
-public sealed class SmtpSession(SmtpSessionOptions options, bool secure = false)
+public sealed partial class SmtpSession(SmtpSessionOptions options, bool secure = false)
 {
     public SmtpSessionOptions Options { get; } = options;
 
@@ -40,9 +40,6 @@ public sealed class SmtpSession(SmtpSessionOptions options, bool secure = false)
 
     /// <summary>The client's shared rate limits, or null when none apply (trusted client, limits off).</summary>
     public IClientRates? Rates { get; set; }
-
-    private SaslExchange? _sasl;
-    private int _authFailures;
 
     /// <summary>Runs one command line (without its CR LF).</summary>
     public SessionStep Execute(ReadOnlySpan<byte> line)
@@ -135,49 +132,6 @@ public sealed class SmtpSession(SmtpSessionOptions options, bool secure = false)
         if (IsSecure)
             return Refuse(StandardReplies.TlsAlreadyActive);
         return new SessionStep(StandardReplies.ReadyToStartTls, SessionAction.StartTls);
-    }
-
-    private SessionStep Auth(ReadOnlySpan<byte> argument)
-    {
-        if (Options.Auth == AuthMode.Off)
-            return Refuse(StandardReplies.NotImplemented);
-        if (Options.RequireTls && !IsSecure)
-            return Refuse(StandardReplies.MustStartTls);
-        // RFC 4954 §4: refuse plaintext passwords without even decoding them.
-        if (!IsSecure && !Options.AllowInsecureAuth)
-            return Refuse(StandardReplies.AuthNeedsEncryption);
-        if (AuthenticatedAs is not null)
-            return Refuse(StandardReplies.AlreadyAuthenticated);
-        if (State == SessionState.InTransaction)
-            return Refuse(StandardReplies.AuthInTransaction);
-        if (State == SessionState.Connected)
-            return Refuse(StandardReplies.NeedHelo);
-        return Sasl(SaslExchange.Start(argument));
-    }
-
-    private SessionStep Sasl(SaslStep step)
-    {
-        _sasl = step.Next;
-        if (step.Credentials is { } credentials)
-            return new SessionStep(null, SessionAction.Authenticate, Credentials: credentials);
-        return step.Next is null ? Refuse(step.Reply!) : new SessionStep(step.Reply);
-    }
-
-    /// <summary>
-    /// The verdict on credentials from an <see cref="SessionAction.Authenticate"/> step. After
-    /// <see cref="SmtpSessionOptions.MaxAuthFailures"/> failures the session ends with 421 4.7.0.
-    /// </summary>
-    public SessionStep AuthenticationCompleted(string? identity)
-    {
-        if (identity is not null)
-        {
-            AuthenticatedAs = identity;
-            return new SessionStep(StandardReplies.AuthSucceeded);
-        }
-        if (++_authFailures < Options.MaxAuthFailures)
-            return Refuse(StandardReplies.AuthFailed);
-        State = SessionState.Closed;
-        return new SessionStep(StandardReplies.AuthFailed, SessionAction.Close, Options.Replies.TooManyErrors);
     }
 
     /// <summary>
