@@ -15,6 +15,7 @@ public sealed class HostReplies
         ShuttingDown = SmtpReply.Create(421, "4.3.2", $"{hostname} Service shutting down");
         TooManyClientConnections = SmtpReply.Create(421, "4.7.0", $"{hostname} Error: too many connections from your address");
         ConnectionRateExceeded = SmtpReply.Create(421, "4.7.0", $"{hostname} Error: too many connections from your address per minute");
+        TlsSessionRateExceeded = SmtpReply.Create(421, "4.7.0", $"{hostname} Error: too many new TLS sessions from your address");
     }
 
     public string Hostname { get; }
@@ -27,4 +28,5 @@ public sealed class HostReplies
     public SmtpReply ShuttingDown { get; }
     public SmtpReply TooManyClientConnections { get; }
     public SmtpReply ConnectionRateExceeded { get; }
+    public SmtpReply TlsSessionRateExceeded { get; }
 }

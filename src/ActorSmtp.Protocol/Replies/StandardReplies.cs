@@ -66,6 +66,7 @@ public static class StandardReplies
     // Protection against abuse (Postfix anvil limits, postscreen, header_size_limit).
     public static readonly SmtpReply MessageRateExceeded = SmtpReply.Create(452, "4.7.0", "Error: too many messages from your address, try again later");
     public static readonly SmtpReply RecipientRateExceeded = SmtpReply.Create(452, "4.7.0", "Error: too many recipients from your address, try again later");
+    public static readonly SmtpReply AuthRateExceeded = SmtpReply.Create(450, "4.7.1", "Error: too many AUTH commands from your address");
     /// <summary>A client that talked before the greeting (Exim smtp_enforce_sync, postscreen pregreet).</summary>
     public static readonly SmtpReply EarlyTalker = SmtpReply.Create(554, "5.5.1", "Protocol synchronization error");
     public static readonly SmtpReply HeaderTooLarge = SmtpReply.Create(552, "5.3.4", "Error: message header size exceeds limit");

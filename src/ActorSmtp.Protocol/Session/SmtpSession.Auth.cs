@@ -23,6 +23,10 @@ public sealed partial class SmtpSession
             return Refuse(StandardReplies.AuthInTransaction);
         if (State == SessionState.Connected)
             return Refuse(StandardReplies.NeedHelo);
+        // Postfix smtpd_client_auth_rate_limit: every AUTH counts, whatever its outcome, and is checked before
+        // any SASL exchange, so password guessing spread over many connections meets the client's rate.
+        if (Rates is { } rates && !rates.TryTakeAuth())
+            return Refuse(StandardReplies.AuthRateExceeded);
         return Sasl(SaslExchange.Start(argument));
     }
 

@@ -131,6 +131,13 @@ public sealed partial class SmtpSession(SmtpSessionOptions options, bool secure 
             return Refuse(StandardReplies.StartTlsSyntax);
         if (IsSecure)
             return Refuse(StandardReplies.TlsAlreadyActive);
+        // Postfix smtpd_client_new_tls_session_rate_limit, counted before the handshake (the CPU-expensive part).
+        // 421 and close, not Postfix's 454: a client refused TLS must not go on in plaintext.
+        if (Rates is { } rates && !rates.TryTakeTlsSession())
+        {
+            State = SessionState.Closed;
+            return new SessionStep(Options.Replies.TlsSessionRateExceeded, SessionAction.Close);
+        }
         return new SessionStep(StandardReplies.ReadyToStartTls, SessionAction.StartTls);
     }
 

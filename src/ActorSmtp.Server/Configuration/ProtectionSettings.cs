@@ -12,6 +12,9 @@ namespace ActorSmtp.Server.Configuration;
 /// <param name="ConnectionRatePerClient">Connections per client per minute.</param>
 /// <param name="MessageRatePerClient">MAIL commands accepted per client per minute.</param>
 /// <param name="RecipientRatePerClient">RCPT commands accepted per client per minute.</param>
+/// <param name="AuthRatePerClient">AUTH commands per client per minute, successful or not (Postfix smtpd_client_auth_rate_limit).</param>
+/// <param name="TlsSessionRatePerClient">New TLS sessions (STARTTLS or implicit TLS) per client per minute, counted before
+/// the handshake (Postfix smtpd_client_new_tls_session_rate_limit).</param>
 /// <param name="TrustedNetworks">Clients in these networks are exempt from the per-client limits.</param>
 /// <param name="TrustedProxies">Peers allowed to send a PROXY header on endpoints with <c>proxy-protocol</c>.</param>
 /// <param name="GreetingDelay">The 220 waits this long; a client that talks first is refused (early talker).</param>
@@ -27,6 +30,8 @@ public sealed record ProtectionSettings(
     int ConnectionRatePerClient,
     int MessageRatePerClient,
     int RecipientRatePerClient,
+    int AuthRatePerClient,
+    int TlsSessionRatePerClient,
     IReadOnlyList<IPNetwork> TrustedNetworks,
     IReadOnlyList<IPNetwork> TrustedProxies,
     TimeSpan GreetingDelay,
@@ -44,10 +49,12 @@ public sealed record ProtectionSettings(
     /// data rate; the content and junk limits at their shipped defaults.
     /// </summary>
     public static ProtectionSettings None { get; } = new(
-        0, 0, 0, 0, [], [], TimeSpan.Zero, 0, 100 * 1024, false, 100, true, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30));
+        0, 0, 0, 0, 0, 0, [], [], TimeSpan.Zero, 0, 100 * 1024, false, 100, true, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30));
 
     /// <summary>True when any per-client limit is on (otherwise the listener keeps no per-client table).</summary>
-    public bool LimitsClients => MaxConnectionsPerClient > 0 || ConnectionRatePerClient > 0 || MessageRatePerClient > 0 || RecipientRatePerClient > 0;
+    public bool LimitsClients =>
+        MaxConnectionsPerClient > 0 || ConnectionRatePerClient > 0 || MessageRatePerClient > 0 || RecipientRatePerClient > 0 ||
+        AuthRatePerClient > 0 || TlsSessionRatePerClient > 0;
 
     public bool IsTrusted(IPAddress address) => Contains(TrustedNetworks, address);
 
@@ -72,6 +79,8 @@ public sealed record ProtectionSettings(
         limits.Int("connection-rate-per-client", min: 0),
         limits.Int("message-rate-per-client", min: 0),
         limits.Int("recipient-rate-per-client", min: 0),
+        limits.Int("auth-rate-per-client", min: 0),
+        limits.Int("tls-session-rate-per-client", min: 0),
         Networks(root, "trusted-networks"),
         Networks(root, "trusted-proxies"),
         limits.Duration("greeting-delay", TimeSpan.Zero),

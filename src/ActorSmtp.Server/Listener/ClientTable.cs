@@ -44,7 +44,7 @@ internal sealed class RateWindow
 
 /// <summary>
 /// One client address: its open connections (kept by the listener alone) and its rates. The sessions
-/// of its connections share the message and recipient rates through <see cref="IClientRates"/>.
+/// of its connections share the message, recipient, AUTH and TLS session rates through <see cref="IClientRates"/>.
 /// In a cluster the rates also count cluster-wide (<see cref="ClusterClientCounters"/>, eventually consistent).
 /// </summary>
 internal sealed class ClientEntry(IPAddress address, ProtectionSettings limits, ClusterClientCounters? cluster = null) : IClientRates
@@ -53,6 +53,8 @@ internal sealed class ClientEntry(IPAddress address, ProtectionSettings limits, 
 
     private readonly RateWindow _messages = new();
     private readonly RateWindow _recipients = new();
+    private readonly RateWindow _auths = new();
+    private readonly RateWindow _tlsSessions = new();
 
     public IPAddress Address { get; } = address;
 
@@ -64,11 +66,17 @@ internal sealed class ClientEntry(IPAddress address, ProtectionSettings limits, 
 
     public RateWindow Connects { get; } = new();
 
-    public bool TryTakeMessage() =>
-        _messages.TryTake(Environment.TickCount64, limits.MessageRatePerClient) && ClusterAllows("messages", limits.MessageRatePerClient);
+    public bool TryTakeMessage() => TryTake(_messages, limits.MessageRatePerClient, "messages");
 
-    public bool TryTakeRecipient() =>
-        _recipients.TryTake(Environment.TickCount64, limits.RecipientRatePerClient) && ClusterAllows("recipients", limits.RecipientRatePerClient);
+    public bool TryTakeRecipient() => TryTake(_recipients, limits.RecipientRatePerClient, "recipients");
+
+    public bool TryTakeAuth() => TryTake(_auths, limits.AuthRatePerClient, "auths");
+
+    public bool TryTakeTlsSession() => TryTake(_tlsSessions, limits.TlsSessionRatePerClient, "tls-sessions");
+
+    /// <summary>Counts one event on this node, then cluster-wide under <paramref name="kind"/>.</summary>
+    private bool TryTake(RateWindow window, int perMinute, string kind) =>
+        window.TryTake(Environment.TickCount64, perMinute) && ClusterAllows(kind, perMinute);
 
     /// <summary>Counts one event cluster-wide; true without a cluster or a limit.</summary>
     public bool ClusterAllows(string kind, int perMinute) =>
