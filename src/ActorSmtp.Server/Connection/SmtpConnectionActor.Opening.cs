@@ -41,7 +41,26 @@ internal sealed partial class SmtpConnectionActor
             return;
         }
         StartTelemetry();
+        if (settings.ImplicitTls && !TlsSessionAllowed())
+        {
+            _transport.Dispose();
+            Context.Stop(Self); // the read loop never started, so nothing else would report the close
+            return;
+        }
         Greet(starting: true);
+    }
+
+    /// <summary>
+    /// tls-session-rate-per-client for implicit TLS, counted before the handshake (the CPU-expensive part). Over it
+    /// the connection is closed without a handshake: no reply can be read on a TLS port (Postfix wrapper mode).
+    /// </summary>
+    private bool TlsSessionAllowed()
+    {
+        if (_session.Rates?.TryTakeTlsSession() ?? true)
+            return true;
+        _telemetry?.TlsSessionRefused();
+        _session.Close();
+        return false;
     }
 
     /// <summary>Once the client's address is known for good (after a PROXY header, if any).</summary>
@@ -140,6 +159,11 @@ internal sealed partial class SmtpConnectionActor
             }
             // Implicit TLS behind a proxy: the handshake now, the greeting once it succeeded (OnTlsEstablished).
             _opening = Opening.None;
+            if (!TlsSessionAllowed())
+            {
+                Abort();
+                return;
+            }
             _transport.SetDeadline(settings.Tls!.HandshakeTimeout);
             _transport.StartImplicitTls(_tlsStart, settings.Tls);
             return;

@@ -24,6 +24,8 @@ internal sealed class SessionTelemetry
     private static readonly KeyValuePair<string, object?> MaxMessageSize = SmtpMetrics.Limit("max-message-size");
     private static readonly KeyValuePair<string, object?> MaxErrors = SmtpMetrics.Limit("max-errors");
     private static readonly KeyValuePair<string, object?> Timeout = SmtpMetrics.Limit("timeout");
+    private static readonly KeyValuePair<string, object?> AuthRate = SmtpMetrics.Limit("auth-rate-per-client");
+    private static readonly KeyValuePair<string, object?> TlsSessionRate = SmtpMetrics.Limit("tls-session-rate-per-client");
 
     private readonly ILoggingAdapter _log;
     private readonly ILogger? _sessionLogger;
@@ -67,7 +69,7 @@ internal sealed class SessionTelemetry
     public void Replied(SmtpReply reply)
     {
         _lastReply = reply.Code;
-        if (reply.Code is 421 or 452 or 552)
+        if (reply.Code is 421 or 450 or 452 or 552)
             CountLimit(reply);
         if (_trace)
             Trace("S: {Line}", Encoding.ASCII.GetString(reply.Bytes.Span).TrimEnd());
@@ -90,6 +92,9 @@ internal sealed class SessionTelemetry
         _bytes += size;
         SmtpMetrics.MessageFinished(code, size);
     }
+
+    /// <summary>An implicit-TLS connection closed before its handshake (tls-session-rate-per-client): no reply says so.</summary>
+    public void TlsSessionRefused() => RateLimited("TLS", TlsSessionRate);
 
     public void AuthVerdict(string? identity)
     {
@@ -128,6 +133,17 @@ internal sealed class SessionTelemetry
             SmtpMetrics.LimitHit(MaxErrors);
         else if (ReferenceEquals(reply, _replies.Timeout))
             SmtpMetrics.LimitHit(Timeout);
+        else if (ReferenceEquals(reply, StandardReplies.AuthRateExceeded))
+            RateLimited("AUTH", AuthRate);
+        else if (ReferenceEquals(reply, _replies.TlsSessionRateExceeded))
+            RateLimited("STARTTLS", TlsSessionRate);
+    }
+
+    /// <summary>A per-client rate refused a command: worth a warning, as Postfix logs it (a sign of brute forcing or a loop).</summary>
+    private void RateLimited(string what, KeyValuePair<string, object?> limit)
+    {
+        SmtpMetrics.LimitHit(limit);
+        _log.Warning("Refusing {0} from {1}: {2} reached", what, _client, limit.Value);
     }
 
     private void TraceCommand(LineStatus status, in ReadOnlySequence<byte> line, bool authResponse)
