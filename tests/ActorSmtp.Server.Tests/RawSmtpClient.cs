@@ -8,13 +8,16 @@ namespace ActorSmtp.Server.Tests;
 internal sealed class RawSmtpClient : IAsyncDisposable
 {
     private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(20);
-    private readonly TcpClient _client = new();
+    private readonly TcpClient _client;
     private NetworkStream _stream = null!;
     private readonly List<byte> _buffer = [];
 
-    public static async Task<RawSmtpClient> ConnectAsync(IPEndPoint server)
+    private RawSmtpClient(IPAddress? from) => _client = from is null ? new TcpClient() : new TcpClient(new IPEndPoint(from, 0));
+
+    /// <param name="from">The local address to connect from (127.0.0.2 is another loopback client); null: the system's choice.</param>
+    public static async Task<RawSmtpClient> ConnectAsync(IPEndPoint server, IPAddress? from = null)
     {
-        var client = new RawSmtpClient();
+        var client = new RawSmtpClient(from);
         await client._client.ConnectAsync(server);
         client._stream = client._client.GetStream();
         return client;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using Xunit;
 
 namespace ActorSmtp.Server.Tests.Protection;
@@ -84,13 +85,24 @@ public sealed class ClientLimitTests
         await client.ExpectAsync("250 2.0.0 Ok: queued as");
     }
 
-    internal static async Task<RawSmtpClient> GreetedAsync(TestServer server)
+    internal static async Task<RawSmtpClient> GreetedAsync(TestServer server, IPAddress? from = null)
     {
-        var client = await RawSmtpClient.ConnectAsync(server.EndPoint);
+        var client = await RawSmtpClient.ConnectAsync(server.EndPoint, from);
         await client.ExpectAsync("220");
         await client.SendAsync("EHLO client.test\r\n");
         await client.ExpectAsync("250 ENHANCEDSTATUSCODES");
         return client;
+    }
+
+    /// <summary>
+    /// Rate windows are minutes of Environment.TickCount64, a clock this process shares with the server. A test
+    /// that ran across the end of one would see its earlier events partly forgotten, so it starts well inside one.
+    /// </summary>
+    internal static async Task AwayFromAMinuteBoundaryAsync()
+    {
+        var intoMinute = Environment.TickCount64 % 60_000;
+        if (intoMinute > 50_000)
+            await Task.Delay(TimeSpan.FromMilliseconds(60_100 - intoMinute));
     }
 
     /// <summary>Connects until the greeting's code is <paramref name="code"/> (the listener learns of a closed connection a moment later).</summary>

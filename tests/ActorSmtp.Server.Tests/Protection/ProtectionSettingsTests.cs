@@ -18,6 +18,8 @@ public sealed class ProtectionSettingsTests
         Assert.Equal(0, p.ConnectionRatePerClient);
         Assert.Equal(0, p.MessageRatePerClient);
         Assert.Equal(0, p.RecipientRatePerClient);
+        Assert.Equal(0, p.AuthRatePerClient);
+        Assert.Equal(0, p.TlsSessionRatePerClient);
         Assert.Equal(TimeSpan.Zero, p.GreetingDelay);
         Assert.Equal(1024, p.MinDataRate);
         Assert.Equal(100 * 1024, p.MaxHeaderSize);
@@ -52,12 +54,13 @@ public sealed class ProtectionSettingsTests
                 max-connections-per-client = 7, connection-rate-per-client = 60, message-rate-per-client = 100
                 recipient-rate-per-client = 1000, greeting-delay = 3s, min-data-rate = 500, max-header-size = 64KiB
                 long-data-lines = reject, max-errors = 5, tls-handshake-timeout = 4s, max-junk-commands = 9
-                close-on-non-smtp-commands = off
+                close-on-non-smtp-commands = off, auth-rate-per-client = 30, tls-session-rate-per-client = 20
               }
             }
             """));
         var p = settings.Protection;
         Assert.Equal((7, 60, 100, 1000), (p.MaxConnectionsPerClient, p.ConnectionRatePerClient, p.MessageRatePerClient, p.RecipientRatePerClient));
+        Assert.Equal((30, 20), (p.AuthRatePerClient, p.TlsSessionRatePerClient));
         Assert.Equal(TimeSpan.FromSeconds(3), p.GreetingDelay);
         Assert.Equal(500, p.MinDataRate);
         Assert.Equal(64 * 1024, p.MaxHeaderSize);
@@ -87,6 +90,8 @@ public sealed class ProtectionSettingsTests
 
     [Theory]
     [InlineData("actorsmtp.limits.max-connections-per-client = -1", "actorsmtp.limits.max-connections-per-client")]
+    [InlineData("actorsmtp.limits.auth-rate-per-client = -1", "actorsmtp.limits.auth-rate-per-client")]
+    [InlineData("actorsmtp.limits.tls-session-rate-per-client = -5", "actorsmtp.limits.tls-session-rate-per-client")]
     [InlineData("actorsmtp.limits.long-data-lines = truncate", "actorsmtp.limits.long-data-lines")]
     [InlineData("actorsmtp.limits.max-header-size = 10", "actorsmtp.limits.max-header-size")]
     [InlineData("actorsmtp.trusted-networks = [ \"10.0.0.0/33\" ]", "actorsmtp.trusted-networks[0]")]
@@ -96,5 +101,16 @@ public sealed class ProtectionSettingsTests
     {
         var error = Assert.Throws<SettingsException>(() => ActorSmtpSettings.FromConfig(ActorSmtpConfig.FromString(hocon)));
         Assert.Equal(key, error.Key);
+    }
+
+    [Theory]
+    [InlineData("auth-rate-per-client")]
+    [InlineData("tls-session-rate-per-client")]
+    public void An_auth_or_tls_session_rate_alone_makes_the_listener_track_clients(string key)
+    {
+        var limits = ActorSmtpSettings.FromConfig(ActorSmtpConfig.FromString($$"""
+            actorsmtp.limits { max-connections-per-client = 0, {{key}} = 1 }
+            """)).Protection;
+        Assert.True(limits.LimitsClients); // without a table entry the session would get no rates to ask
     }
 }
