@@ -65,10 +65,12 @@ public sealed class ProxiedImplicitTlsTests
         Assert.NotEqual(JsonValueKind.Null, envelope.RootElement.GetProperty("tls").ValueKind);
     }
 
-    [Fact]
-    public async Task A_refused_client_is_closed_before_any_TLS()
+    [Theory]
+    [InlineData("connection-rate-per-client")]
+    [InlineData("tls-session-rate-per-client")]
+    public async Task A_refused_client_is_closed_before_any_TLS(string rate)
     {
-        await using var server = await TestServer.StartAsync(Config + "\nactorsmtp.limits.connection-rate-per-client = 1");
+        await using var server = await TestServer.StartAsync(Config + $"\nactorsmtp.limits.{rate} = 1");
         for (var i = 0; i < 2; i++)
         {
             using var socket = new TcpClient();

@@ -102,6 +102,39 @@ public sealed class MetricsSpec : IDisposable
         Assert.True(Count("actorsmtp.connections.accepted") >= 3);
     }
 
+    [Fact]
+    public async Task Auth_and_tls_session_rate_refusals_are_limit_hits()
+    {
+        await Protection.ClientLimitTests.AwayFromAMinuteBoundaryAsync();
+        await using var server = await TestServer.StartAsync($$"""
+            actorsmtp {
+              endpoints = [ { address = "127.0.0.1", port = 0, tls = starttls, auth = optional },
+                            { address = "127.0.0.1", port = 0, tls = implicit } ]
+              auth { users = [ { name = alice, password-hash = "{{PasswordHash.Create("right")}}" } ], allow-insecure-auth = on, failure-delay = 0s }
+              limits { auth-rate-per-client = 1, tls-session-rate-per-client = 1 }
+              trusted-networks = []
+            }
+            """);
+        await using var client = await Protection.ClientLimitTests.GreetedAsync(server);
+        var wrong = Convert.ToBase64String(Encoding.UTF8.GetBytes("\0alice\0wrong"));
+        await client.SendAsync($"AUTH PLAIN {wrong}\r\nAUTH PLAIN {wrong}\r\n");
+        await client.ExpectAsync("535");
+        await client.ExpectAsync("450 4.7.1");
+        using (var allowed = new TcpClient()) // the one TLS session the rate allows
+        {
+            await allowed.ConnectAsync(server.Server.EndPoints[1]);
+            await using var tls = new System.Net.Security.SslStream(allowed.GetStream(), false, (_, _, _, _) => true);
+            await tls.AuthenticateAsClientAsync("localhost");
+        }
+        await using (var refused = await RawSmtpClient.ConnectAsync(server.Server.EndPoints[1]))
+            Assert.True(await refused.IsClosedByServerAsync(TimeSpan.FromSeconds(5)));
+        await client.SendAsync("STARTTLS\r\n");
+        await client.ExpectAsync("421 4.7.0");
+
+        Assert.True(Count("actorsmtp.limits.hits|limit=auth-rate-per-client") >= 1);
+        Assert.True(Count("actorsmtp.limits.hits|limit=tls-session-rate-per-client") >= 2); // implicit TLS and STARTTLS
+    }
+
     private static async Task AssertEventuallyAsync(Func<bool> condition, string what)
     {
         for (var i = 0; i < 100 && !condition(); i++)
