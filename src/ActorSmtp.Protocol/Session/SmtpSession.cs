@@ -132,7 +132,7 @@ public sealed partial class SmtpSession(SmtpSessionOptions options, bool secure 
         if (IsSecure)
             return Refuse(StandardReplies.TlsAlreadyActive);
         // Postfix smtpd_client_new_tls_session_rate_limit, counted before the handshake (the CPU-expensive part).
-        // 421 and close, not Postfix's 454: a client refused TLS must not go on in plaintext.
+        // 421 and close rather than Postfix's 454, after which an opportunistic client would go on in plaintext.
         if (Rates is { } rates && !rates.TryTakeTlsSession())
         {
             State = SessionState.Closed;

@@ -26,11 +26,6 @@ public sealed class AuthAndTlsSessionRateTests
         actorsmtp.limits.auth-rate-per-client = {{rate}}
         """;
 
-    private static string TlsServer(string mode) => $$"""
-        actorsmtp.endpoints = [ { address = "127.0.0.1", port = 0, tls = {{mode}} } ]
-        actorsmtp.limits.tls-session-rate-per-client = 2
-        """;
-
     private static string Plain(string user, string password) =>
         Convert.ToBase64String(Encoding.UTF8.GetBytes($"\0{user}\0{password}"));
 
@@ -74,10 +69,7 @@ public sealed class AuthAndTlsSessionRateTests
     [Fact]
     public async Task Over_the_tls_session_rate_STARTTLS_gets_421_4_7_0_and_the_connection_closes()
     {
-        await AwayFromAMinuteBoundaryAsync();
-        await using var server = await TestServer.StartAsync(Untrusted + TlsServer("starttls"));
-        for (var i = 0; i < 2; i++)
-            await ConnectWithMailKitAsync(server, SecureSocketOptions.StartTls);
+        await using var server = await AtItsTlsSessionRateAsync("starttls", SecureSocketOptions.StartTls);
 
         await using var third = await GreetedAsync(server); // plaintext SMTP is not limited, only the handshake
         await third.SendAsync("STARTTLS\r\n");
@@ -88,10 +80,7 @@ public sealed class AuthAndTlsSessionRateTests
     [Fact]
     public async Task Over_the_tls_session_rate_an_implicit_tls_connection_is_closed_before_the_handshake()
     {
-        await AwayFromAMinuteBoundaryAsync();
-        await using var server = await TestServer.StartAsync(Untrusted + TlsServer("implicit"));
-        for (var i = 0; i < 2; i++)
-            await ConnectWithMailKitAsync(server, SecureSocketOptions.SslOnConnect);
+        await using var server = await AtItsTlsSessionRateAsync("implicit", SecureSocketOptions.SslOnConnect);
 
         using var tcp = new TcpClient();
         await tcp.ConnectAsync(server.EndPoint);
@@ -104,11 +93,29 @@ public sealed class AuthAndTlsSessionRateTests
         Assert.Equal("", fourth.Unread); // no plaintext reply on a TLS port
     }
 
-    private static async Task ConnectWithMailKitAsync(TestServer server, SecureSocketOptions options)
+    /// <summary>A server with tls-session-rate-per-client = 2 on which this client used up both TLS sessions (MailKit).</summary>
+    private static async Task<TestServer> AtItsTlsSessionRateAsync(string tls, SecureSocketOptions options)
     {
-        using var client = new SmtpClient { ServerCertificateValidationCallback = (_, _, _, _) => true };
-        await client.ConnectAsync("127.0.0.1", server.EndPoint.Port, options);
-        Assert.True(client.IsSecure);
-        await client.DisconnectAsync(true);
+        await AwayFromAMinuteBoundaryAsync();
+        var server = await TestServer.StartAsync(Untrusted + $$"""
+            actorsmtp.endpoints = [ { address = "127.0.0.1", port = 0, tls = {{tls}} } ]
+            actorsmtp.limits.tls-session-rate-per-client = 2
+            """);
+        try
+        {
+            for (var i = 0; i < 2; i++)
+            {
+                using var client = new SmtpClient { ServerCertificateValidationCallback = (_, _, _, _) => true };
+                await client.ConnectAsync("127.0.0.1", server.EndPoint.Port, options);
+                Assert.True(client.IsSecure);
+                await client.DisconnectAsync(true);
+            }
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
     }
 }
