@@ -34,7 +34,9 @@ internal sealed class RateWindow
                 _index = index;
             }
             var previousWeight = 1.0 - (double)(now % WindowMs) / WindowMs;
-            if (_previous * previousWeight + _current >= limit)
+            // Rounded up: an event of the previous minute is forgotten only once a whole one has slid out,
+            // so a burst at a minute's end is not let in again, in part, a moment after the boundary.
+            if (Math.Ceiling(_previous * previousWeight) + _current >= limit)
                 return false;
             _current++;
             return true;

@@ -94,17 +94,6 @@ public sealed class ClientLimitTests
         return client;
     }
 
-    /// <summary>
-    /// Rate windows are minutes of Environment.TickCount64, a clock this process shares with the server. A test
-    /// that ran across the end of one would see its earlier events partly forgotten, so it starts well inside one.
-    /// </summary>
-    internal static async Task AwayFromAMinuteBoundaryAsync()
-    {
-        var intoMinute = Environment.TickCount64 % 60_000;
-        if (intoMinute > 50_000)
-            await Task.Delay(TimeSpan.FromMilliseconds(60_100 - intoMinute));
-    }
-
     /// <summary>Connects until the greeting's code is <paramref name="code"/> (the listener learns of a closed connection a moment later).</summary>
     private static async Task<string> GreetingCodeEventuallyAsync(TestServer server, string code)
     {

@@ -29,6 +29,20 @@ public sealed class ClientTableTests
     }
 
     [Fact]
+    public void A_burst_at_the_end_of_a_minute_still_counts_just_after_it()
+    {
+        var window = new RateWindow();
+        const long minute = 60_000, end = 11 * minute - 1;
+        for (var i = 0; i < 3; i++)
+            Assert.True(window.TryTake(end, 3));
+        // 1 ms later 2.99995 of the 3 still count: not enough room for a whole event.
+        Assert.False(window.TryTake(end + 2, 3));
+        // 21 s in (over a third of the way), one whole event has slid out: room for one.
+        Assert.True(window.TryTake(end + 21_000, 3));
+        Assert.False(window.TryTake(end + 21_000, 3));
+    }
+
+    [Fact]
     public void Concurrent_connections_are_counted_until_released_and_trusted_clients_are_not_tracked()
     {
         var table = new ClientTable(Limits(connections: 2));

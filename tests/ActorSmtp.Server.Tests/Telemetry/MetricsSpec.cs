@@ -105,7 +105,6 @@ public sealed class MetricsSpec : IDisposable
     [Fact]
     public async Task Auth_and_tls_session_rate_refusals_are_limit_hits()
     {
-        await Protection.ClientLimitTests.AwayFromAMinuteBoundaryAsync();
         await using var server = await TestServer.StartAsync($$"""
             actorsmtp {
               endpoints = [ { address = "127.0.0.1", port = 0, tls = starttls, auth = optional },
