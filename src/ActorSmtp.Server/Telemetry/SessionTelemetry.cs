@@ -24,6 +24,8 @@ internal sealed class SessionTelemetry
     private static readonly KeyValuePair<string, object?> MaxMessageSize = SmtpMetrics.Limit("max-message-size");
     private static readonly KeyValuePair<string, object?> MaxErrors = SmtpMetrics.Limit("max-errors");
     private static readonly KeyValuePair<string, object?> Timeout = SmtpMetrics.Limit("timeout");
+    private static readonly KeyValuePair<string, object?> MessageRate = SmtpMetrics.Limit("message-rate-per-client");
+    private static readonly KeyValuePair<string, object?> RecipientRate = SmtpMetrics.Limit("recipient-rate-per-client");
     private static readonly KeyValuePair<string, object?> AuthRate = SmtpMetrics.Limit("auth-rate-per-client");
     private static readonly KeyValuePair<string, object?> TlsSessionRate = SmtpMetrics.Limit("tls-session-rate-per-client");
 
@@ -133,6 +135,10 @@ internal sealed class SessionTelemetry
             SmtpMetrics.LimitHit(MaxErrors);
         else if (ReferenceEquals(reply, _replies.Timeout))
             SmtpMetrics.LimitHit(Timeout);
+        else if (ReferenceEquals(reply, StandardReplies.MessageRateExceeded))
+            RateLimited("MAIL", MessageRate);
+        else if (ReferenceEquals(reply, StandardReplies.RecipientRateExceeded))
+            RateLimited("RCPT", RecipientRate);
         else if (ReferenceEquals(reply, StandardReplies.AuthRateExceeded))
             RateLimited("AUTH", AuthRate);
         else if (ReferenceEquals(reply, _replies.TlsSessionRateExceeded))

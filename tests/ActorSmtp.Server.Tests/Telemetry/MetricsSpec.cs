@@ -103,14 +103,14 @@ public sealed class MetricsSpec : IDisposable
     }
 
     [Fact]
-    public async Task Auth_and_tls_session_rate_refusals_are_limit_hits()
+    public async Task Per_client_rate_refusals_are_limit_hits()
     {
         await using var server = await TestServer.StartAsync($$"""
             actorsmtp {
               endpoints = [ { address = "127.0.0.1", port = 0, tls = starttls, auth = optional },
                             { address = "127.0.0.1", port = 0, tls = implicit } ]
               auth { users = [ { name = alice, password-hash = "{{PasswordHash.Create("right")}}" } ], allow-insecure-auth = on, failure-delay = 0s }
-              limits { auth-rate-per-client = 1, tls-session-rate-per-client = 1 }
+              limits { auth-rate-per-client = 1, tls-session-rate-per-client = 1, message-rate-per-client = 1, recipient-rate-per-client = 1 }
               trusted-networks = []
             }
             """);
@@ -119,6 +119,12 @@ public sealed class MetricsSpec : IDisposable
         await client.SendAsync($"AUTH PLAIN {wrong}\r\nAUTH PLAIN {wrong}\r\n");
         await client.ExpectAsync("535");
         await client.ExpectAsync("450 4.7.1");
+        await client.SendAsync("MAIL FROM:<a@example.test>\r\nRCPT TO:<b@example.test>\r\nRCPT TO:<c@example.test>\r\nRSET\r\nMAIL FROM:<a@example.test>\r\n");
+        await client.ExpectAsync("250");
+        await client.ExpectAsync("250");
+        await client.ExpectAsync("452 4.7.0 Error: too many recipients");
+        await client.ExpectAsync("250");
+        await client.ExpectAsync("452 4.7.0 Error: too many messages");
         using (var allowed = new TcpClient()) // the one TLS session the rate allows
         {
             await allowed.ConnectAsync(server.Server.EndPoints[1]);
@@ -132,6 +138,8 @@ public sealed class MetricsSpec : IDisposable
 
         Assert.True(Count("actorsmtp.limits.hits|limit=auth-rate-per-client") >= 1);
         Assert.True(Count("actorsmtp.limits.hits|limit=tls-session-rate-per-client") >= 2); // implicit TLS and STARTTLS
+        Assert.True(Count("actorsmtp.limits.hits|limit=message-rate-per-client") >= 1);
+        Assert.True(Count("actorsmtp.limits.hits|limit=recipient-rate-per-client") >= 1);
     }
 
     private static async Task AssertEventuallyAsync(Func<bool> condition, string what)
