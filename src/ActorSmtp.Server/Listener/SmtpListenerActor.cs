@@ -179,12 +179,12 @@ internal sealed partial class SmtpListenerActor : UntypedActor, IWithTimers
     {
         if (_unbound)
         {
-            Refuse(socket, _replies.ShuttingDown, "shutting-down", "shutting down");
+            Refuse(socket, endpoint, _replies.ShuttingDown, "shutting-down", "shutting down");
             return;
         }
         if (_connections.Count >= _maxConnections)
         {
-            Refuse(socket, _replies.TooManyConnections, "max-connections", $"max-connections ({_maxConnections}) reached");
+            Refuse(socket, endpoint, _replies.TooManyConnections, "max-connections", $"max-connections ({_maxConnections}) reached");
             return;
         }
         if (PeerOf(socket) is not { } peer)
@@ -199,7 +199,7 @@ internal sealed partial class SmtpListenerActor : UntypedActor, IWithTimers
             var admission = _clients.Admit(peer.Address, Environment.TickCount64, out client);
             if (admission != Admission.Admitted)
             {
-                Refuse(socket, RefusalFor(admission), ReasonFor(admission), $"{admission} ({peer.Address})");
+                Refuse(socket, endpoint, RefusalFor(admission), ReasonFor(admission), $"{admission} ({peer.Address})");
                 return;
             }
         }
@@ -248,16 +248,21 @@ internal sealed partial class SmtpListenerActor : UntypedActor, IWithTimers
             DrainCompleted();
     }
 
-    /// <summary>RFC 5321 §3.1: a server may refuse a connection with 421 instead of the greeting.</summary>
+    /// <summary>
+    /// RFC 5321 §3.1: a server may refuse a connection with 421 instead of the greeting. On an implicit-TLS
+    /// endpoint the client's first bytes are a TLS handshake and it could not read a plaintext reply, so
+    /// there the connection is only closed.
+    /// </summary>
     /// <param name="reason">The refusal's tag on the connections-refused metric.</param>
-    private void Refuse(Socket socket, SmtpReply reply, string reason, string why)
+    private void Refuse(Socket socket, int endpoint, SmtpReply reply, string reason, string why)
     {
         _log.Warning("Refusing {0}: {1}", PeerOf(socket), why);
         Telemetry.SmtpMetrics.ConnectionRefused(reason);
         try
         {
             socket.Blocking = false;
-            socket.Send(reply.Bytes.Span, SocketFlags.None, out _);
+            if (_endpoints[endpoint].Tls != EndpointTls.Implicit)
+                socket.Send(reply.Bytes.Span, SocketFlags.None, out _);
             socket.Shutdown(SocketShutdown.Both);
         }
         catch (SocketException)

@@ -30,6 +30,21 @@ public sealed class ClientLimitTests
     }
 
     [Fact]
+    public async Task On_an_implicit_TLS_endpoint_a_refused_client_is_closed_without_a_plaintext_reply()
+    {
+        await using var server = await TestServer.StartAsync(Untrusted + """
+            actorsmtp.endpoints = [ { address = "127.0.0.1", port = 0, tls = implicit } ]
+            actorsmtp.limits.max-connections-per-client = 1
+            """);
+        await using var first = await RawSmtpClient.ConnectAsync(server.EndPoint); // holds the slot, awaiting its handshake
+
+        // A TLS client could not read "421 ..." before a handshake: it would take it for a broken TLS record.
+        await using var second = await RawSmtpClient.ConnectAsync(server.EndPoint);
+        Assert.True(await second.IsClosedByServerAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal("", second.Unread);
+    }
+
+    [Fact]
     public async Task Loopback_is_exempt_by_default()
     {
         await using var server = await TestServer.StartAsync("actorsmtp.limits { max-connections-per-client = 1, connection-rate-per-client = 1 }");
