@@ -27,8 +27,10 @@ usage: load-tests/compare-smtp-sink.sh [options]
   --spool-root DIR the file sink's spool goes in a new folder under DIR (default: the work folder in /tmp),
                    e.g. the mount point of a volume of its own; see BENCHMARKS.md for a loop-mounted one
   --fresh-spool    before each run move the file sink's folder aside (deleted at exit) instead of deleting
-                   its files: on ext4 without a journal, inodes freed in the last 60 s make every file
-                   creation scan past them (see BENCHMARKS.md, file sink)
+                   its files (the default): on ext4 without a journal, inodes freed in the last 60 s make
+                   every file creation scan past them, so deleting between runs slows the next one down
+                   (see BENCHMARKS.md, file sink); the spools of one invocation take ~1-3 GB until exit
+  --delete-spool   delete the file sink's files before each run instead (what sessions 1-4 measured by default)
 Environment: DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS (default 1),
 DOTNET_ThreadPool_UnfairSemaphoreSpinLimit (default 0) and DOTNET_GCgen0size (default 0x400000, a 4 MiB
 gen0 budget) are passed to ActorSmtp, as the README recommends; set them to override.
@@ -40,7 +42,7 @@ EOF
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SERVERS=actorsmtp-null,actorsmtp-file
 SHAPES=1k-c1,1k-c16,1k-c128,100k-c16,1k-c16-newconn
-REPS=3 SCALE=1 IDLE=10000 BIG=100m BUILD=0 FRESH_SPOOL=0 WARM=1 FILE_SYNC=files SPOOL_ROOT=
+REPS=3 SCALE=1 IDLE=10000 BIG=100m BUILD=0 FRESH_SPOOL=1 WARM=1 FILE_SYNC=files SPOOL_ROOT=
 OUT=$ROOT/load-tests/results/compare-$(date -u +%Y%m%d-%H%M%S)
 while (($#)); do
   case $1 in
@@ -53,6 +55,7 @@ while (($#)); do
     --out) OUT=$2; shift 2 ;;
     --build) BUILD=1; shift ;;
     --fresh-spool) FRESH_SPOOL=1; shift ;;
+    --delete-spool) FRESH_SPOOL=0; shift ;;
     --warm) WARM=$2; shift 2 ;;
     --file-sync) FILE_SYNC=$2; shift 2 ;;
     --spool-root) SPOOL_ROOT=$2; shift 2 ;;
