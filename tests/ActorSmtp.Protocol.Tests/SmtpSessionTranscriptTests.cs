@@ -8,7 +8,8 @@ namespace ActorSmtp.Protocol.Tests;
 
 /// <summary>
 /// smtpscript-style transcripts: each "C:" line is executed, and the reply must start with the "S:"
-/// text that follows it. "D:" ends a DATA phase as delivered, "X:" as not delivered.
+/// text that follows it. "D:" ends a DATA phase (or the LAST BDAT chunk) as delivered, "X:" as not delivered;
+/// "K:" completes a BDAT chunk before the last, its reply checked by the "S:" after it.
 /// </summary>
 public sealed class SmtpSessionTranscriptTests
 {
@@ -17,7 +18,7 @@ public sealed class SmtpSessionTranscriptTests
 
     public static TheoryData<string, string> Transcripts => new()
     {
-        { "ehlo advertises the extensions", "C: EHLO client.test|S: 250-mx.test|S: 250-PIPELINING|S: 250-SIZE 10000|S: 250-8BITMIME|S: 250-SMTPUTF8|S: 250 ENHANCEDSTATUSCODES" },
+        { "ehlo advertises the extensions", "C: EHLO client.test|S: 250-mx.test|S: 250-PIPELINING|S: 250-SIZE 10000|S: 250-8BITMIME|S: 250-SMTPUTF8|S: 250-CHUNKING|S: 250 ENHANCEDSTATUSCODES" },
         { "ehlo without a domain", "C: EHLO|S: 501 5.5.4" },
         { "helo without a domain", "C: HELO |S: 501 5.5.4" },
         { "helo", "C: HELO client.test|S: 250 mx.test" },
@@ -174,6 +175,9 @@ public sealed class SmtpSessionTranscriptTests
                     Assert.NotNull(last);
                     var lines = last!.ToString().Split("\r\n");
                     Assert.Contains(lines, l => l.StartsWith(text, StringComparison.Ordinal));
+                    break;
+                case "K:":
+                    last = session.CompleteChunk();
                     break;
                 case "D:":
                 case "X:":

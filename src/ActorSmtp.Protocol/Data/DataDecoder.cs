@@ -10,7 +10,7 @@ namespace ActorSmtp.Protocol.Data;
 /// the output is exactly the client's bytes minus stuffing dots and the terminator.
 /// </para>
 /// </summary>
-public sealed class DataDecoder
+public sealed class DataDecoder : IBodyDecoder
 {
     private enum State
     {

@@ -9,6 +9,8 @@ public static class StandardReplies
     public static readonly SmtpReply Ok = SmtpReply.Create(250, "2.0.0", "Ok");
     public static readonly SmtpReply SenderOk = SmtpReply.Create(250, "2.1.0", "Ok");
     public static readonly SmtpReply RecipientOk = SmtpReply.Create(250, "2.1.5", "Ok");
+    /// <summary>RFC 3030 §2: each chunk but the last is acknowledged once its octets are in.</summary>
+    public static SmtpReply ChunkReceived(long octets) => SmtpReply.Create(250, "2.0.0", $"{octets} octets received");
     public static readonly SmtpReply StartMailInput = SmtpReply.Create(354, null, "End data with <CR><LF>.<CR><LF>");
     public static readonly SmtpReply CannotVerify =
         SmtpReply.Create(252, "2.5.2", "Cannot VRFY user, but will accept message and attempt delivery");
@@ -25,6 +27,8 @@ public static class StandardReplies
     public static readonly SmtpReply NestedMail = SmtpReply.Create(503, "5.5.1", "Error: nested MAIL command");
     public static readonly SmtpReply NeedMail = SmtpReply.Create(503, "5.5.1", "Error: need MAIL command");
     public static readonly SmtpReply NeedRecipient = SmtpReply.Create(503, "5.5.1", "Error: need RCPT command");
+    public static readonly SmtpReply RcptAfterBdat = SmtpReply.Create(503, "5.5.1", "Error: RCPT after BDAT");
+    public static readonly SmtpReply DataAfterBdat = SmtpReply.Create(503, "5.5.1", "Error: DATA after BDAT");
 
     // Syntax (RFC 5321 §4.1.1, §4.1.2).
     public static readonly SmtpReply HeloSyntax = SmtpReply.Create(501, "5.5.4", "Syntax: HELO hostname");
@@ -32,6 +36,9 @@ public static class StandardReplies
     public static readonly SmtpReply MailSyntax = SmtpReply.Create(501, "5.5.4", "Syntax: MAIL FROM:<address>");
     public static readonly SmtpReply RcptSyntax = SmtpReply.Create(501, "5.5.4", "Syntax: RCPT TO:<address>");
     public static readonly SmtpReply NoArguments = SmtpReply.Create(501, "5.5.4", "Syntax: no parameters allowed");
+    public static readonly SmtpReply BdatSyntax = SmtpReply.Create(501, "5.5.4", "Syntax: BDAT count [LAST]");
+    /// <summary>Postfix's answer when the chunk size cannot be read: where the octets end is unknown, so it hangs up.</summary>
+    public static readonly SmtpReply BdatSizeUnreadable = SmtpReply.Create(521, "5.5.4", "Syntax: BDAT count [LAST]");
     public static readonly SmtpReply VrfySyntax = SmtpReply.Create(501, "5.5.4", "Syntax: VRFY address");
     public static readonly SmtpReply BadSenderAddress = SmtpReply.Create(501, "5.1.7", "Bad sender address syntax");
     public static readonly SmtpReply BadRecipientAddress = SmtpReply.Create(501, "5.1.3", "Bad recipient address syntax");

@@ -14,5 +14,8 @@ public sealed class MailTransaction(Mailbox? from, MailParameters parameters)
 
     public IReadOnlyList<Mailbox> Recipients => _recipients;
 
+    /// <summary>Octets announced by the BDAT chunks accepted so far (RFC 3030); 0 for a DATA transaction.</summary>
+    public long ChunkOctets { get; internal set; }
+
     internal void AddRecipient(Mailbox recipient) => _recipients.Add(recipient);
 }

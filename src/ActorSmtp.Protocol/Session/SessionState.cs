@@ -8,8 +8,10 @@ public enum SessionState
     Ready,
     /// <summary>MAIL accepted; collecting recipients.</summary>
     InTransaction,
-    /// <summary>DATA accepted (354 sent); the body is being received.</summary>
+    /// <summary>DATA accepted (354 sent) or a BDAT chunk announced; its octets are being received.</summary>
     ReceivingData,
+    /// <summary>BDAT chunks of the message arrived (RFC 3030); more BDAT, or RSET, is expected.</summary>
+    BetweenChunks,
     /// <summary>QUIT or a fatal condition; nothing more is read.</summary>
     Closed,
 }

@@ -14,8 +14,16 @@ public enum SessionAction
     StartTls,
     /// <summary>Verify <see cref="SessionStep.Credentials"/> and report with <c>AuthenticationCompleted</c>; no reply yet.</summary>
     Authenticate,
+    /// <summary>Read <see cref="SessionStep.Chunk"/>'s octets as message data (RFC 3030), then call <c>CompleteChunk</c> (or, after LAST, <c>CompleteData</c>).</summary>
+    BeginChunk,
+    /// <summary>Write the reply (a refusal), then read and drop <see cref="SessionStep.Chunk"/>'s octets: RFC 3030 §2, they are data, never commands.</summary>
+    SkipChunk,
 }
+
+/// <summary>A BDAT command's chunk: its size in octets, and whether it ends the message.</summary>
+public readonly record struct BdatChunk(long Size, bool Last);
 
 /// <summary>What one command line leads to: the reply, what the connection does next, and an optional last word.</summary>
 public readonly record struct SessionStep(
-    SmtpReply? Reply, SessionAction Action = SessionAction.Continue, SmtpReply? Farewell = null, Credentials? Credentials = null);
+    SmtpReply? Reply, SessionAction Action = SessionAction.Continue, SmtpReply? Farewell = null, Credentials? Credentials = null,
+    BdatChunk Chunk = default);

@@ -19,7 +19,7 @@ public sealed partial class SmtpSession
             return Refuse(StandardReplies.AuthNeedsEncryption);
         if (AuthenticatedAs is not null)
             return Refuse(StandardReplies.AlreadyAuthenticated);
-        if (State == SessionState.InTransaction)
+        if (State is SessionState.InTransaction or SessionState.BetweenChunks)
             return Refuse(StandardReplies.AuthInTransaction);
         if (State == SessionState.Connected)
             return Refuse(StandardReplies.NeedHelo);

@@ -55,6 +55,8 @@ public sealed partial class SmtpSession(SmtpSessionOptions options, bool secure 
         }
 
         var verb = VerbReader.Read(line, out var argument);
+        if (verb == SmtpVerb.Bdat && Options.Chunking)
+            return Bdat(argument); // even out of sequence its octets must be read, so it answers for itself
         if (verb == SmtpVerb.Unknown && Options.CloseOnNonSmtpCommands && NonSmtpCommand.Classify(line) != NonSmtpKind.None)
         {
             // Postfix smtpd_forbidden_commands: a web client or a header dump is not worth a conversation.
@@ -105,7 +107,7 @@ public sealed partial class SmtpSession(SmtpSessionOptions options, bool secure 
         SmtpVerb.Help => new SessionStep(StandardReplies.Help),
         SmtpVerb.StartTls => StartTls(argument),
         SmtpVerb.Auth => Auth(argument),
-        SmtpVerb.Expn or SmtpVerb.Bdat => Refuse(StandardReplies.NotImplemented),
+        SmtpVerb.Expn => Refuse(StandardReplies.NotImplemented),
         _ => Refuse(emptyLine ? StandardReplies.EmptyCommand : StandardReplies.UnknownCommand),
     };
 
@@ -237,7 +239,7 @@ public sealed partial class SmtpSession(SmtpSessionOptions options, bool secure 
     private SessionStep Reset()
     {
         Transaction = null;
-        if (State == SessionState.InTransaction)
+        if (State is SessionState.InTransaction or SessionState.BetweenChunks)
             State = SessionState.Ready;
         return new SessionStep(StandardReplies.Ok);
     }

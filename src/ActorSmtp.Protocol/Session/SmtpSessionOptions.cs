@@ -17,7 +17,8 @@ public sealed class SmtpSessionOptions
         bool allowInsecureAuth = false,
         int maxAuthFailures = 3,
         int maxJunkCommands = 100,
-        bool closeOnNonSmtpCommands = true)
+        bool closeOnNonSmtpCommands = true,
+        bool chunking = true)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxMessageSize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxRecipients, 1);
@@ -35,8 +36,10 @@ public sealed class SmtpSessionOptions
         MaxAuthFailures = maxAuthFailures;
         MaxJunkCommands = maxJunkCommands;
         CloseOnNonSmtpCommands = closeOnNonSmtpCommands;
+        Chunking = chunking;
         Replies = new HostReplies(hostname);
-        string[] keywords = [hostname, "PIPELINING", $"SIZE {maxMessageSize}", "8BITMIME", "SMTPUTF8"];
+        // CHUNKING without BINARYMIME, as Postfix: BDAT carries the same 7bit/8bitmime bodies as DATA.
+        string[] keywords = [hostname, "PIPELINING", $"SIZE {maxMessageSize}", "8BITMIME", "SMTPUTF8", .. chunking ? ["CHUNKING"] : Array.Empty<string>()];
         string[] authKeyword = auth == AuthMode.Off ? [] : ["AUTH PLAIN LOGIN"];
         SecureEhloReply = SmtpReply.CreateMultiline(250, [.. keywords, .. authKeyword, "ENHANCEDSTATUSCODES"]);
         // RFC 3207 §4.2: STARTTLS is offered only before TLS is active. RFC 4954 §4: plaintext password
@@ -79,6 +82,9 @@ public sealed class SmtpSessionOptions
 
     /// <summary>HTTP requests and header-like lines get 221 2.7.0 and the connection closes (Postfix smtpd_forbidden_commands).</summary>
     public bool CloseOnNonSmtpCommands { get; }
+
+    /// <summary>BDAT (RFC 3030 CHUNKING) is advertised and accepted; otherwise BDAT is an unknown command.</summary>
+    public bool Chunking { get; }
 
     public HostReplies Replies { get; }
 

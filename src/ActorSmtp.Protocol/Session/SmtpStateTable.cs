@@ -15,13 +15,23 @@ internal static class SmtpStateTable
         {
             [SessionState.Connected] = StandardReplies.NeedHelo,
             [SessionState.InTransaction] = StandardReplies.NestedMail,
+            [SessionState.BetweenChunks] = StandardReplies.NestedMail,
         },
+        // Postfix: the envelope is final once a chunk went to the queue file ("RCPT after BDAT").
         [SmtpVerb.Rcpt] = new()
         {
             [SessionState.Connected] = StandardReplies.NeedMail,
             [SessionState.Ready] = StandardReplies.NeedMail,
+            [SessionState.BetweenChunks] = StandardReplies.RcptAfterBdat,
         },
+        // RFC 3030 §2: one message is sent with DATA or with BDAT, never both.
         [SmtpVerb.Data] = new()
+        {
+            [SessionState.Connected] = StandardReplies.NeedMail,
+            [SessionState.Ready] = StandardReplies.NeedMail,
+            [SessionState.BetweenChunks] = StandardReplies.DataAfterBdat,
+        },
+        [SmtpVerb.Bdat] = new()
         {
             [SessionState.Connected] = StandardReplies.NeedMail,
             [SessionState.Ready] = StandardReplies.NeedMail,

@@ -22,6 +22,9 @@ public sealed record ActorSmtpSettings
     public required TimeSpan DataTimeout { get; init; }
     public required int MaxErrors { get; init; }
 
+    /// <summary>BDAT (RFC 3030 CHUNKING) is advertised and accepted (<c>actorsmtp.chunking</c>).</summary>
+    public bool Chunking { get; init; } = true;
+
     /// <summary>Per-client limits, slow-client deadlines, content limits, PROXY peers and the shutdown grace.</summary>
     public ProtectionSettings Protection { get; init; } = ProtectionSettings.None;
     public required TimeSpan SinkTimeout { get; init; }
@@ -79,6 +82,7 @@ public sealed record ActorSmtpSettings
             CommandTimeout = limits.Duration("command-timeout", TimeSpan.FromSeconds(1)),
             DataTimeout = limits.Duration("data-timeout", TimeSpan.FromSeconds(1)),
             MaxErrors = limits.Int("max-errors", min: 1),
+            Chunking = root.Bool("chunking"),
             Protection = ProtectionSettings.From(root, limits),
             SinkTimeout = root.Duration("sink-timeout", TimeSpan.FromMilliseconds(100)),
             SinkRestart = SinkRestartSettings.From(root.Section("sink-restart")),
@@ -95,7 +99,8 @@ public sealed record ActorSmtpSettings
         new(Hostname, MaxMessageSize, MaxRecipients, MaxErrors, AcceptedDomains,
             offerStartTls: endpoint.Tls == EndpointTls.StartTls, requireTls: endpoint.RequireTls,
             auth: endpoint.Auth, allowInsecureAuth: Auth.AllowInsecureAuth, maxAuthFailures: Auth.MaxFailures,
-            maxJunkCommands: Protection.MaxJunkCommands, closeOnNonSmtpCommands: Protection.CloseOnNonSmtpCommands);
+            maxJunkCommands: Protection.MaxJunkCommands, closeOnNonSmtpCommands: Protection.CloseOnNonSmtpCommands,
+            chunking: Chunking);
 
     private static string ReadHostname(ConfigReader root)
     {

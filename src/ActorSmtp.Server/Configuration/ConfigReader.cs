@@ -20,6 +20,18 @@ internal sealed class ConfigReader(Config config, string path)
     /// </summary>
     public string Name(string name) => Read(name, () => Config.GetString(name)) ?? "null";
 
+    /// <summary>A switch: on/off (also true/false, yes/no).</summary>
+    public bool Bool(string name)
+    {
+        var value = String(name);
+        return value.ToLowerInvariant() switch
+        {
+            "on" or "true" or "yes" => true,
+            "off" or "false" or "no" => false,
+            _ => throw new SettingsException(Key(name), $"must be on or off, not '{value}'"),
+        };
+    }
+
     public IList<string> Strings(string name) => Read(name, () => Config.GetStringList(name)) ?? [];
 
     public int Int(string name, int min, int max = int.MaxValue)

@@ -2,21 +2,29 @@ using System.Buffers;
 using Akka.Actor;
 using Akka.Event;
 using ActorSmtp.Protocol.Addresses;
+using ActorSmtp.Protocol.Data;
 using ActorSmtp.Protocol.Replies;
 using ActorSmtp.Sinks;
 
 namespace ActorSmtp.Server.Connection;
 
-/// <summary>The body phase: decoding DATA, streaming it to the sink, and turning the sink's answer into the reply.</summary>
+/// <summary>The body phase: decoding DATA or BDAT chunks, streaming them to the sink, and turning the sink's answer into the reply.</summary>
 internal sealed partial class SmtpConnectionActor
 {
     /// <summary>RFC 5321 §4.5.3.1.6: 1000 octets including CR LF.</summary>
     private const int MaxDataLineLength = 998;
 
-    private void BeginMessage()
+    private void BeginData()
     {
         _decoder.Reset();
-        _dataStarted = Environment.TickCount64;
+        BeginMessage(_decoder);
+        StartDataPhase();
+    }
+
+    /// <summary>A new message body, fed by <paramref name="body"/>: DATA and BDAT share everything from here on.</summary>
+    private void BeginMessage(IBodyDecoder body)
+    {
+        _body = body;
         _message = new IncomingMessage(MessageIds.Next(), DateTimeOffset.UtcNow, settings.Limits.MaxHeaderSize);
     }
 
@@ -24,7 +32,7 @@ internal sealed partial class SmtpConnectionActor
     private bool ProcessData(ref SequenceReader<byte> reader)
     {
         var message = _message!;
-        while (!_decoder.IsComplete)
+        while (!_body.IsComplete)
         {
             if (message.IsBlocked && !message.RetryBlocked())
                 return WaitForRoom(message);
@@ -34,28 +42,28 @@ internal sealed partial class SmtpConnectionActor
             var input = reader.UnreadSpan;
             var output = message.OutputSpace(input.Length);
             var take = Math.Min(input.Length, output.Length - 1);
-            _decoder.Decode(input[..take], output, out var consumed, out var written);
+            _body.Decode(input[..take], output, out var consumed, out var written);
             reader.Advance(consumed);
-            if (!message.IsDiscarding && _decoder.Size > settings.Session.MaxMessageSize)
+            if (!message.IsDiscarding && _body.Size > settings.Session.MaxMessageSize)
                 message.Fail(new InvalidDataException("The message exceeds the size limit.")); // counted, not buffered (RFC 1870)
             else
                 message.Commit(written);
             if (message.HeaderTooLarge && !message.IsDiscarding)
                 message.Fail(new InvalidDataException("The header block exceeds max-header-size.")); // refused at the end
 
-            if (!message.StoreSent && !message.IsDiscarding && message.HeadersComplete && !_decoder.IsComplete)
+            if (!message.StoreSent && !message.IsDiscarding && message.HeadersComplete && !_body.IsComplete)
                 SendToSink(message.StartStreaming(Envelope(message)));
         }
-        return EndOfData(message);
+        return _moreChunks ? EndOfChunk() : EndOfData(message);
     }
 
     /// <summary>The terminator arrived: refuse, or complete the body and wait for the sink.</summary>
     private bool EndOfData(IncomingMessage message)
     {
-        var refusal = _decoder.SawBareLineEnding ? StandardReplies.BareLineEndingInData
-            : _decoder.Size > settings.Session.MaxMessageSize ? StandardReplies.MessageTooBig
+        var refusal = _body.SawBareLineEnding ? StandardReplies.BareLineEndingInData
+            : _body.Size > settings.Session.MaxMessageSize ? StandardReplies.MessageTooBig
             : message.HeaderTooLarge ? StandardReplies.HeaderTooLarge
-            : settings.Limits.RejectLongDataLines && _decoder.LongestLine > MaxDataLineLength ? StandardReplies.DataLineTooLong
+            : settings.Limits.RejectLongDataLines && _body.LongestLine > MaxDataLineLength ? StandardReplies.DataLineTooLong
             : null;
         if (refusal is not null)
         {
@@ -80,7 +88,7 @@ internal sealed partial class SmtpConnectionActor
     private bool Finish(SmtpReply reply, bool delivered)
     {
         Reply(reply);
-        _telemetry?.MessageFinished(reply.Code, _decoder.Size);
+        _telemetry?.MessageFinished(reply.Code, _body.Size);
         _session.CompleteData(delivered);
         _message = null;
         _suspension = Suspension.None;
@@ -95,7 +103,7 @@ internal sealed partial class SmtpConnectionActor
         var idLength = System.Text.Encoding.ASCII.GetBytes(messageId, reply[QueuedPrefix.Length..]);
         "\r\n"u8.CopyTo(reply[(QueuedPrefix.Length + idLength)..]);
         _transport.Reply(reply[..(QueuedPrefix.Length + idLength + 2)]);
-        _telemetry?.Queued(reply[..(QueuedPrefix.Length + idLength + 2)], _decoder.Size);
+        _telemetry?.Queued(reply[..(QueuedPrefix.Length + idLength + 2)], _body.Size);
         _session.CompleteData(delivered: true);
         _message = null;
         _suspension = Suspension.None;

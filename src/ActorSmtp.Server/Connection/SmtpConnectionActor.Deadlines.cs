@@ -2,11 +2,12 @@ namespace ActorSmtp.Server.Connection;
 
 /// <summary>
 /// The deadlines the listener's heartbeat checks (one clock for all connections, as Kestrel's Heartbeat):
-/// per command line from its first byte, and for DATA by silence and by a minimum average rate.
+/// per command line from its first byte, and for DATA and BDAT chunks by silence and by a minimum average rate.
 /// </summary>
 internal sealed partial class SmtpConnectionActor
 {
-    private long _dataStarted; // Environment.TickCount64 at DATA, moved on by the time the sink held us back
+    private long _dataStarted; // Environment.TickCount64 at DATA or BDAT, moved on by the time the sink held us back
+    private long _phaseStartSize; // message octets before this BDAT chunk: each chunk is held to the rate on its own
     private long _pausedAt;
     private long _lineStarted; // Environment.TickCount64 when the incomplete line's first byte came; 0: none
 
@@ -37,7 +38,18 @@ internal sealed partial class SmtpConnectionActor
         var timeout = (long)settings.DataTimeout.TotalMilliseconds;
         var deadline = Environment.TickCount64 + timeout;
         if (settings.Limits.MinDataRate > 0)
-            deadline = Math.Min(deadline, _dataStarted + timeout + _decoder.Size * 1000 / settings.Limits.MinDataRate);
+            deadline = Math.Min(deadline, _dataStarted + timeout + PhaseOctets * 1000 / settings.Limits.MinDataRate);
         _transport.SetDeadlineAt(deadline);
     }
+
+    /// <summary>DATA, or one BDAT chunk (read or skipped), begins: the deadlines count from now.</summary>
+    private void StartDataPhase()
+    {
+        _dataStarted = Environment.TickCount64;
+        _phaseStartSize = _skip > 0 ? 0 : _body.Size;
+        _skipped = 0;
+    }
+
+    /// <summary>Octets received in this phase so far.</summary>
+    private long PhaseOctets => _skip > 0 ? _skipped : _body.Size - _phaseStartSize;
 }

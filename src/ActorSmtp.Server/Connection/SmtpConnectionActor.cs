@@ -42,6 +42,8 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
     private readonly SmtpSession _session = new(settings.Session, secure: settings.ImplicitTls);
     private readonly CommandLineReader _lines = new();
     private readonly DataDecoder _decoder = new();
+    private readonly ChunkDecoder _chunks = new();
+    private IBodyDecoder _body = null!; // the decoder of the message being received: _decoder (DATA) or _chunks (BDAT)
     private SocketTransport _transport = null!;
     private ReadOnlySequence<byte> _pending;
     private bool _clientDone;
@@ -114,7 +116,9 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
         var more = true;
         // Draining: once no transaction is open, no new one starts (pipelined commands behind it get the 421).
         while (more && _suspension == Suspension.None && !_closing && !_upgrading && !(_draining && IdleForDrain))
-            more = _session.State == SessionState.ReceivingData ? ProcessData(ref reader) : ProcessCommand(ref reader);
+            more = _skip > 0 ? SkipChunk(ref reader)
+                : _session.State == SessionState.ReceivingData ? ProcessData(ref reader)
+                : ProcessCommand(ref reader);
 
         if (_closing)
         {
@@ -141,7 +145,7 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
             ShutDown(); // the transaction that kept the session open at shutdown is over
             return;
         }
-        if (_session.State == SessionState.ReceivingData)
+        if (_skip > 0 || _session.State == SessionState.ReceivingData)
             SetDataDeadline();
         else
             SetCommandDeadline();
@@ -161,7 +165,11 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
         if (step.Reply is not null)
             Reply(step.Reply);
         if (step.Action == SessionAction.BeginData)
-            BeginMessage();
+            BeginData();
+        else if (step.Action == SessionAction.BeginChunk)
+            BeginChunk(step.Chunk);
+        else if (step.Action == SessionAction.SkipChunk)
+            BeginSkip(step.Chunk);
         else if (step.Action == SessionAction.StartTls)
             _upgrading = true;
         else if (step.Action == SessionAction.Authenticate)
@@ -172,6 +180,7 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
                 Reply(step.Farewell);
             _closing = true;
         }
+        AbandonEndedMessage();
         return true;
     }
 

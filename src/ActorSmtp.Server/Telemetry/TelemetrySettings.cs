@@ -20,20 +20,9 @@ public sealed record TelemetrySettings(MetricsSettings Metrics, TraceSettings Tr
             throw new SettingsException(metrics.Key("address"), $"'{address}' is not an IP address");
         var trace = root.Section("trace");
         return new TelemetrySettings(
-            new MetricsSettings(Bool(metrics, "enabled"), address, metrics.Int("port", min: 1, max: 65535)),
-            new TraceSettings(Bool(trace, "enabled"), Endpoints(trace), Clients(trace)),
-            Bool(root, "log-sessions"));
-    }
-
-    private static bool Bool(ConfigReader section, string name)
-    {
-        var value = section.String(name);
-        return value.ToLowerInvariant() switch
-        {
-            "on" or "true" or "yes" => true,
-            "off" or "false" or "no" => false,
-            _ => throw new SettingsException(section.Key(name), $"must be on or off, not '{value}'"),
-        };
+            new MetricsSettings(metrics.Bool("enabled"), address, metrics.Int("port", min: 1, max: 65535)),
+            new TraceSettings(trace.Bool("enabled"), Endpoints(trace), Clients(trace)),
+            root.Bool("log-sessions"));
     }
 
     private static IReadOnlyList<(IPAddress? Address, int Port)> Endpoints(ConfigReader trace) =>
