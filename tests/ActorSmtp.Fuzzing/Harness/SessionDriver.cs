@@ -7,7 +7,8 @@ using ActorSmtp.Protocol.Session;
 namespace ActorSmtp.Fuzzing;
 
 /// <summary>
-/// Runs <see cref="CommandLineReader"/>, <see cref="SmtpSession"/> and <see cref="DataDecoder"/> over a byte
+/// Runs <see cref="CommandLineReader"/>, <see cref="SmtpSession"/> and <see cref="DataDecoder"/> (or, for BDAT,
+/// <see cref="ChunkDecoder"/>, skipping refused chunks) over a byte
 /// stream the way the connection actor does, without sockets or actors, and checks the invariants on the way:
 /// one reply per framed line, bounded held input, a consistent session state.
 /// <para>
@@ -24,11 +25,20 @@ public sealed class SessionDriver
     private readonly SmtpSession _session;
     private readonly CommandLineReader _lines = new();
     private readonly DataDecoder _decoder = new();
+    private readonly ChunkDecoder _chunks = new();
+    private IBodyDecoder _body;
+    private bool _inMessage; // a BDAT message is open between its chunks
+    private bool _moreChunks;
+    private long _skip; // octets of a refused BDAT chunk still to drop
     private byte[] _held = [];
     private byte[] _output = new byte[256];
     private ulong _bodyHash;
 
-    public SessionDriver(SmtpSessionOptions options, bool secure = false) => _session = new SmtpSession(options, secure);
+    public SessionDriver(SmtpSessionOptions options, bool secure = false)
+    {
+        _session = new SmtpSession(options, secure);
+        _body = _decoder;
+    }
 
     /// <summary>A policy that lets the fuzzer reach every state: STARTTLS, AUTH before TLS, small limits.</summary>
     public static SmtpSessionOptions FuzzOptions { get; } = new(
@@ -84,8 +94,11 @@ public sealed class SessionDriver
 
     private bool Step(ref SequenceReader<byte> reader)
     {
+        if (_skip > 0)
+            return SkipStep(ref reader);
         if (_session.State == SessionState.ReceivingData)
             return DataStep(ref reader);
+        _inMessage &= _session.State == SessionState.BetweenChunks; // RSET, EHLO, a refused BDAT: the message is gone
 
         var status = _lines.TryRead(ref reader, out var line);
         if (status == LineStatus.NeedMore)
@@ -118,7 +131,24 @@ public sealed class SessionDriver
             case SessionAction.BeginData:
                 FuzzInvariantException.Check(_session.State == SessionState.ReceivingData, "BeginData outside ReceivingData");
                 _decoder.Reset();
+                _body = _decoder;
                 _bodyHash = 14695981039346656037UL;
+                break;
+            case SessionAction.BeginChunk:
+                FuzzInvariantException.Check(step.Reply is null && _session.State == SessionState.ReceivingData, "BeginChunk with a reply or outside ReceivingData");
+                if (!_inMessage)
+                {
+                    _chunks.Reset();
+                    _bodyHash = 14695981039346656037UL;
+                }
+                _inMessage = true;
+                _body = _chunks;
+                _chunks.StartChunk(step.Chunk.Size);
+                _moreChunks = !step.Chunk.Last;
+                replies++; // answered after its octets
+                break;
+            case SessionAction.SkipChunk:
+                _skip = step.Chunk.Size;
                 break;
             case SessionAction.StartTls:
                 _lines.Reset();
@@ -154,23 +184,37 @@ public sealed class SessionDriver
             return false;
         if (_output.Length < DataDecoder.MaxOutputLength(input.Length))
             _output = new byte[DataDecoder.MaxOutputLength(input.Length)];
-        var complete = _decoder.Decode(input, _output, out var consumed, out var written);
+        var complete = _body.Decode(input, _output, out var consumed, out var written);
         FuzzInvariantException.Check(complete || consumed == input.Length, "the decoder stopped early before the end of data");
         foreach (var b in _output.AsSpan(0, written))
             _bodyHash = (_bodyHash ^ b) * 1099511628211UL;
         reader.Advance(consumed);
-        if (complete)
+        if (complete && _moreChunks)
+        {
+            _moreChunks = false;
+            Replies.Add(_session.CompleteChunk());
+        }
+        else if (complete)
             EndData();
         return true;
     }
 
+    private bool SkipStep(ref SequenceReader<byte> reader)
+    {
+        var take = Math.Min(_skip, reader.Remaining);
+        reader.Advance(take);
+        _skip -= take;
+        return _skip == 0;
+    }
+
     private void EndData()
     {
-        var reply = _decoder.SawBareLineEnding ? StandardReplies.BareLineEndingInData
-            : _decoder.Size > _session.Options.MaxMessageSize ? StandardReplies.MessageTooBig
+        var reply = _body.SawBareLineEnding ? StandardReplies.BareLineEndingInData
+            : _body.Size > _session.Options.MaxMessageSize ? StandardReplies.MessageTooBig
             : StandardReplies.Ok;
         Replies.Add(reply);
-        Messages.Add(_bodyHash ^ (ulong)_decoder.Size);
+        Messages.Add(_bodyHash ^ (ulong)_body.Size);
+        _inMessage = false;
         _session.CompleteData(delivered: reply == StandardReplies.Ok);
     }
 }

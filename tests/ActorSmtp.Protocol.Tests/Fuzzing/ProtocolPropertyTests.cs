@@ -22,7 +22,7 @@ public sealed class ProtocolPropertyTests
 
     private static readonly string GoodPlain = Convert.ToBase64String(A("\0alice\0good"));
 
-    /// <summary>Pieces of SMTP, DATA and framing trouble; with raw random bytes between them.</summary>
+    /// <summary>Pieces of SMTP, DATA, BDAT and framing trouble; with raw random bytes between them.</summary>
     private static readonly byte[][] Tokens =
     [
         .. new[]
@@ -32,6 +32,7 @@ public sealed class ProtocolPropertyTests
             $"AUTH PLAIN {GoodPlain}\r\n", "AUTH PLAIN\r\n", "AUTH LOGIN\r\n", "YWxpY2U=\r\n", "Z29vZA==\r\n", "*\r\n",
             "STARTTLS\r\n", "NOOP\r\n", "RSET\r\n", "VRFY x\r\n", "QUIT\r\n", "GET / HTTP/1.1\r\n", "Host: x\r\n", "\0",
             "AUTH ", "Subject: x\r\n", "body text ",
+            "BDAT 5\r\n", "BDAT 3 LAST\r\n", "BDAT 0 LAST\r\n", "BDAT 12 MORE\r\n", "BDAT 2000\r\n", "BDAT x\r\n",
         }.Select(A),
         A(new string('A', 600)), A("AUTH PLAIN " + new string('Q', 12_000)),
     ];
