@@ -64,6 +64,16 @@ internal sealed class TestServer : IAsyncDisposable
     /// <summary>Every file in the mail folder, hidden temporaries included.</summary>
     public string[] AllFiles() => Directory.Exists(MailDirectory) ? Directory.GetFiles(MailDirectory) : [];
 
+    /// <summary>The file names left once an abandoned message had time to be cleaned up (a lost client is noticed asynchronously).</summary>
+    public async Task<IEnumerable<string?>> FilesAfterCleanupAsync()
+    {
+        await Task.Delay(500);
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (AllFiles().Length > 0 && DateTime.UtcNow < deadline)
+            await Task.Delay(50);
+        return AllFiles().Select(Path.GetFileName);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await System.Terminate();
