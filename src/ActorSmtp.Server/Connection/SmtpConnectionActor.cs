@@ -22,7 +22,8 @@ namespace ActorSmtp.Server.Connection;
 /// </para>
 /// <para>
 /// States: reading commands → (DATA) receiving the body → (end of data) awaiting the sink → reading
-/// commands. Supervised by the listener with a stopping strategy: a failed connection is closed,
+/// commands. With BDAT, each chunk's octets go into the same body, commands are read between chunks until
+/// the LAST one, and a refused chunk's octets are dropped. Supervised by the listener with a stopping strategy: a failed connection is closed,
 /// never restarted. Deadlines are checked by the listener's heartbeat, not by per-connection timers.
 /// </para>
 /// </summary>
