@@ -127,6 +127,25 @@ public sealed class BdatTranscriptTests
         Run(Session(), "C: EHLO c|S: 250|C: MAIL FROM:<a@b.test> BODY=BINARYMIME|S: 501 5.5.4");
     }
 
+    [Theory]
+    [InlineData("BDAT 0", true)]
+    [InlineData("BDAT 1", false)]
+    public void Empty_chunks_before_the_last_count_as_junk_commands(string chunk, bool closes)
+    {
+        var session = new SmtpSession(new SmtpSessionOptions("mx.test", maxErrors: 2, maxJunkCommands: 3));
+        Run(session, Envelope); // EHLO is the first junk command
+        SessionStep step = default;
+        for (var i = 0; i < 10 && step.Action != SessionAction.Close; i++)
+        {
+            step = Execute(session, chunk);
+            if (step.Action == SessionAction.BeginChunk)
+                session.CompleteChunk();
+        }
+        Assert.Equal(closes, step.Action == SessionAction.Close);
+        if (closes)
+            Assert.StartsWith("421 4.7.0", step.Farewell!.ToString());
+    }
+
     [Fact]
     public void A_refused_chunk_that_reaches_the_error_limit_closes_without_reading_it()
     {

@@ -28,7 +28,9 @@ public sealed partial class SmtpSession
         transaction.ChunkOctets += chunk.Size;
         _chunk = chunk;
         State = SessionState.ReceivingData;
-        return new SessionStep(null, SessionAction.BeginChunk, Chunk: chunk);
+        var step = new SessionStep(null, SessionAction.BeginChunk, Chunk: chunk);
+        // An empty chunk before the last moves nothing, like NOOP: endless ones would keep the session busy for free.
+        return chunk.Size == 0 && !chunk.Last ? CountJunk(step) : step;
     }
 
     /// <summary>A chunk other than the last was read completely: its acknowledgement (RFC 3030 §2).</summary>
