@@ -13,7 +13,7 @@ internal static class RunCommand
     private static readonly Option<string[]> ScenarioFiles = new("--scenario-file") { Description = "JSON scenario file (repeatable)" };
     private static readonly Option<string> Name = new("--name") { Description = "name of the command-line scenario", DefaultValueFactory = _ => "cli" };
     private static readonly Option<string[]> Load = new("--load") { Description = "keep:SESSIONS:DURATION | ramp:FROM:TO:DURATION | inject:PER_SECOND:DURATION (repeatable, run in order)" };
-    private static readonly Option<string> Client = new("--client") { Description = "raw (pipelining socket) or mailkit", DefaultValueFactory = _ => "raw" };
+    private static readonly Option<string> Client = new("--client") { Description = "raw (pipelining socket), mailkit, or bdat (the raw client sending BDAT chunks, RFC 3030)", DefaultValueFactory = _ => "raw" };
     private static readonly Option<string> Tls = new("--tls") { Description = "none, starttls or implicit (mailkit client only)", DefaultValueFactory = _ => "none" };
     private static readonly Option<string> Size = new("--size") { Description = "message size or weighted mix: 1k | 100k | 1k:80,10k:15,1m:5", DefaultValueFactory = _ => "1k" };
     private static readonly Option<int> Recipients = new("--recipients") { Description = "RCPT TO per message", DefaultValueFactory = _ => 1 };

@@ -22,6 +22,7 @@ internal static class ErrorClassifier
         IOException { InnerException: SocketException socket } => SocketKind(socket),
         System.Security.Authentication.AuthenticationException or SslHandshakeException => "tls",
         SmtpProtocolException or ProtocolException => "protocol",
+        NotSupportedException => "unsupported", // e.g. the bdat client against a server without CHUNKING
         IOException or ServiceNotConnectedException => "io",
         _ => error.GetType().Name,
     };

@@ -15,8 +15,11 @@ internal sealed class MessageBodies
     // What MailKit adds around our text (MIME headers, Date, Message-Id) is about this much.
     private const int MimeOverhead = 320;
 
+    private const int TerminatorLength = 3; // ".\r\n"
+
     private readonly Dictionary<long, byte[]> _wire;
     private readonly Dictionary<long, byte[]> _text;
+    private readonly Dictionary<long, byte[]> _bdat;
 
     public MessageBodies(MessageSizeMix sizes, int recipients)
     {
@@ -25,6 +28,7 @@ internal sealed class MessageBodies
             $"From: <{Sender}>\r\nTo: <{Recipients[0]}>\r\nSubject: ActorSmtp load test\r\n\r\n");
         _wire = sizes.Sizes.ToDictionary(s => s, s => WireMessage(headers, s));
         _text = sizes.Sizes.ToDictionary(s => s, s => Lines(Math.Max(2, s - MimeOverhead)));
+        _bdat = _wire.ToDictionary(w => w.Key, w => Encoding.ASCII.GetBytes($"BDAT {w.Value.Length - TerminatorLength} LAST\r\n"));
     }
 
     public IReadOnlyList<string> Recipients { get; }
@@ -32,6 +36,12 @@ internal sealed class MessageBodies
     /// Headers and body, CRLF line ends, then the terminating ".\r\n" (RFC 5321 §4.1.1.4).
     /// No line starts with '.', so no dot-stuffing is needed.
     public ReadOnlyMemory<byte> Wire(long size) => _wire[size];
+
+    /// The same message without the terminator: what one BDAT chunk carries (RFC 3030 has no dot-stuffing).
+    public ReadOnlyMemory<byte> Content(long size) => _wire[size].AsMemory(0, _wire[size].Length - TerminatorLength);
+
+    /// "BDAT n LAST" for <see cref="Content"/> of that size, so the send loop formats nothing.
+    public ReadOnlyMemory<byte> LastChunkCommand(long size) => _bdat[size];
 
     /// A fresh MimeMessage per send, as applications build them; the text is shared, not copied.
     public MimeMessage NewMimeMessage(long size)

@@ -8,6 +8,9 @@ internal enum ClientKind
     Raw,
     /// MailKit's SmtpClient with a MimeMessage: what applications use.
     MailKit,
+    /// The socket client sending each message as one BDAT ... LAST chunk (RFC 3030) instead of DATA, as
+    /// Exchange does; needs a server that advertises CHUNKING.
+    Bdat,
 }
 
 internal enum TlsMode

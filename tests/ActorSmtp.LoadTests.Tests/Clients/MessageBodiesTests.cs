@@ -24,6 +24,19 @@ public sealed class MessageBodiesTests
         Assert.DoesNotContain('\r', text.Replace("\r\n", "", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(1024)]
+    [InlineData(102_400)]
+    public void A_bdat_chunk_carries_the_message_without_its_terminator_and_says_how_long_it_is(long size)
+    {
+        var bodies = new MessageBodies(MessageSizeMix.Fixed(size), recipients: 1);
+        var content = bodies.Content(size).ToArray();
+
+        Assert.Equal(bodies.Wire(size).ToArray()[..^3], content);
+        Assert.Equal($"BDAT {size} LAST\r\n", Encoding.ASCII.GetString(bodies.LastChunkCommand(size).Span));
+        Assert.Equal(size, content.Length);
+    }
+
     [Fact]
     public void Recipients_are_numbered()
     {
