@@ -16,6 +16,7 @@ internal sealed partial class SmtpConnectionActor
 
     private void BeginChunk(BdatChunk chunk)
     {
+        _chunks ??= new ChunkDecoder();
         if (_message is null)
         {
             _chunks.Reset();

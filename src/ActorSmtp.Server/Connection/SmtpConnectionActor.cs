@@ -43,7 +43,7 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
     private readonly SmtpSession _session = new(settings.Session, secure: settings.ImplicitTls);
     private readonly CommandLineReader _lines = new();
     private readonly DataDecoder _decoder = new();
-    private readonly ChunkDecoder _chunks = new();
+    private ChunkDecoder? _chunks; // made at the first BDAT: most sessions never send one, and idle ones stay small
     private IBodyDecoder _body = null!; // the decoder of the message being received: _decoder (DATA) or _chunks (BDAT)
     private SocketTransport _transport = null!;
     private ReadOnlySequence<byte> _pending;
