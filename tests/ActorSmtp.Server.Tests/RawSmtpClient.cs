@@ -23,6 +23,16 @@ internal sealed class RawSmtpClient : IAsyncDisposable
         return client;
     }
 
+    /// <summary>Connects to a <see cref="TestServer"/> (mx.test), reads its greeting and says EHLO: where most transcripts start.</summary>
+    public static async Task<RawSmtpClient> GreetedAsync(IPEndPoint server, IPAddress? from = null)
+    {
+        var client = await ConnectAsync(server, from);
+        await client.ExpectAsync("220 mx.test ESMTP");
+        await client.SendAsync("EHLO client.test\r\n");
+        await client.ExpectAsync("250 ENHANCEDSTATUSCODES");
+        return client;
+    }
+
     public Task SendAsync(string text) => SendAsync(Encoding.UTF8.GetBytes(text));
 
     public async Task SendAsync(byte[] bytes) => await _stream.WriteAsync(bytes);

@@ -7,15 +7,6 @@ namespace ActorSmtp.Server.Tests;
 /// <summary>Byte-exact conversations over a real socket: pipelining, smuggling, limits, timeouts, durability order.</summary>
 public sealed class RawTranscriptTests
 {
-    private static async Task<RawSmtpClient> GreetedAsync(TestServer server)
-    {
-        var client = await RawSmtpClient.ConnectAsync(server.EndPoint);
-        await client.ExpectAsync("220 mx.test ESMTP");
-        await client.SendAsync("EHLO client.test\r\n");
-        await client.ExpectAsync("250 ENHANCEDSTATUSCODES");
-        return client;
-    }
-
     [Fact]
     public async Task Pipelined_commands_in_one_write_are_answered_in_order()
     {
@@ -49,7 +40,7 @@ public sealed class RawTranscriptTests
     public async Task Smuggled_end_of_data_is_refused_after_the_real_end_and_nothing_is_stored(string smuggle)
     {
         await using var server = await TestServer.StartAsync();
-        await using var client = await GreetedAsync(server);
+        await using var client = await RawSmtpClient.GreetedAsync(server.EndPoint);
         await client.BeginDataAsync();
         await client.SendAsync($"Subject: s\r\n\r\nhello{smuggle}MAIL FROM:<evil@b.test>\r\nRCPT TO:<r@x.test>\r\nDATA\r\nspoofed\r\n.\r\nNOOP\r\n");
         await client.ExpectAsync("550 5.6.11"); // one reply for the one DATA, after its real end
@@ -61,7 +52,7 @@ public sealed class RawTranscriptTests
     public async Task Null_byte_before_the_dot_does_not_end_data()
     {
         await using var server = await TestServer.StartAsync();
-        await using var client = await GreetedAsync(server);
+        await using var client = await RawSmtpClient.GreetedAsync(server.EndPoint);
         await client.BeginDataAsync();
         await client.SendAsync("a\r\n\0.\r\nb\r\n.\r\n");
         var queued = await client.ExpectAsync("250 2.0.0");
@@ -72,7 +63,7 @@ public sealed class RawTranscriptTests
     public async Task Replies_to_a_client_that_reads_slowly_are_all_delivered_in_order()
     {
         await using var server = await TestServer.StartAsync("actorsmtp.limits.max-errors = 1000000");
-        await using var client = await GreetedAsync(server);
+        await using var client = await RawSmtpClient.GreetedAsync(server.EndPoint);
         const int commands = 300_000; // ~4 MB of replies: far more than the socket buffers hold, so sends must wait
         var batch = string.Concat(Enumerable.Repeat("NOOP\r\n", 1000));
         var writing = Task.Run(async () =>
@@ -93,7 +84,7 @@ public sealed class RawTranscriptTests
     {
         await using var server = await TestServer.StartAsync(
             "actorsmtp.limits { command-timeout = 1s, max-errors = 1000000 }");
-        await using var client = await GreetedAsync(server);
+        await using var client = await RawSmtpClient.GreetedAsync(server.EndPoint);
         var batch = string.Concat(Enumerable.Repeat("NOOP\r\n", 1000));
         var flooding = Task.Run(async () =>
         {
@@ -123,7 +114,7 @@ public sealed class RawTranscriptTests
     public async Task Over_long_command_line_gets_one_500_and_the_session_goes_on()
     {
         await using var server = await TestServer.StartAsync();
-        await using var client = await GreetedAsync(server);
+        await using var client = await RawSmtpClient.GreetedAsync(server.EndPoint);
         await client.SendAsync("NOOP " + new string('x', 200_000) + "\r\nNOOP\r\n");
         await client.ExpectAsync("500 5.5.2");
         await client.ExpectAsync("250 2.0.0");
@@ -133,7 +124,7 @@ public sealed class RawTranscriptTests
     public async Task Command_ended_by_bare_lf_is_not_executed()
     {
         await using var server = await TestServer.StartAsync();
-        await using var client = await GreetedAsync(server);
+        await using var client = await RawSmtpClient.GreetedAsync(server.EndPoint);
         await client.SendAsync("QUIT\nNOOP\r\n");
         await client.ExpectAsync("500 5.5.2");
         await client.ExpectAsync("250 2.0.0");
@@ -143,7 +134,7 @@ public sealed class RawTranscriptTests
     public async Task Every_250_arrives_after_its_eml_and_json_exist()
     {
         await using var server = await TestServer.StartAsync();
-        await using var client = await GreetedAsync(server);
+        await using var client = await RawSmtpClient.GreetedAsync(server.EndPoint);
         for (var i = 0; i < 30; i++)
         {
             await client.BeginDataAsync();
@@ -158,7 +149,7 @@ public sealed class RawTranscriptTests
     public async Task Client_that_disconnects_mid_data_leaves_no_file()
     {
         await using var server = await TestServer.StartAsync();
-        await using (var client = await GreetedAsync(server))
+        await using (var client = await RawSmtpClient.GreetedAsync(server.EndPoint))
         {
             await client.BeginDataAsync();
             await client.SendAsync("Subject: cut\r\n\r\n" + new string('y', 300_000)); // past the header block: the sink is writing
@@ -170,7 +161,7 @@ public sealed class RawTranscriptTests
     public async Task Idle_client_gets_421_4_4_2_and_is_closed()
     {
         await using var server = await TestServer.StartAsync("actorsmtp.limits.command-timeout = 1s");
-        await using var client = await GreetedAsync(server);
+        await using var client = await RawSmtpClient.GreetedAsync(server.EndPoint);
         await client.ExpectAsync("421 4.4.2");
         Assert.True(await client.IsClosedByServerAsync(TimeSpan.FromSeconds(5)));
     }
@@ -179,7 +170,7 @@ public sealed class RawTranscriptTests
     public async Task Too_many_errors_end_the_session_with_421_4_7_0()
     {
         await using var server = await TestServer.StartAsync("actorsmtp.limits.max-errors = 3");
-        await using var client = await GreetedAsync(server);
+        await using var client = await RawSmtpClient.GreetedAsync(server.EndPoint);
         await client.SendAsync("FOO\r\nBAR\r\nBAZ\r\nNOOP\r\n");
         await client.ExpectAsync("500");
         await client.ExpectAsync("500");
@@ -193,7 +184,7 @@ public sealed class RawTranscriptTests
     public async Task Too_many_recipients_get_452_and_the_message_still_goes_through()
     {
         await using var server = await TestServer.StartAsync("actorsmtp.limits.max-recipients = 2");
-        await using var client = await GreetedAsync(server);
+        await using var client = await RawSmtpClient.GreetedAsync(server.EndPoint);
         await client.SendAsync("MAIL FROM:<a@b.test>\r\nRCPT TO:<1@x.test>\r\nRCPT TO:<2@x.test>\r\nRCPT TO:<3@x.test>\r\nDATA\r\n");
         await client.ExpectAsync("250");
         await client.ExpectAsync("250");
@@ -208,7 +199,7 @@ public sealed class RawTranscriptTests
     public async Task Other_domains_are_refused_when_accepted_domains_are_set()
     {
         await using var server = await TestServer.StartAsync("actorsmtp.accepted-domains = [\"x.test\"]");
-        await using var client = await GreetedAsync(server);
+        await using var client = await RawSmtpClient.GreetedAsync(server.EndPoint);
         await client.SendAsync("MAIL FROM:<a@b.test>\r\nRCPT TO:<r@other.test>\r\nRCPT TO:<r@x.test>\r\n");
         await client.ExpectAsync("250");
         await client.ExpectAsync("550 5.7.1");

@@ -6,7 +6,6 @@ using ActorSmtp.Server.Auth;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using Xunit;
-using static ActorSmtp.Server.Tests.Protection.ClientLimitTests;
 
 namespace ActorSmtp.Server.Tests.Protection;
 
@@ -32,7 +31,7 @@ public sealed class AuthAndTlsSessionRateTests
     /// <summary>One AUTH PLAIN on a connection of its own; returns the reply's first line.</summary>
     private static async Task<string> AuthOnNewConnectionAsync(TestServer server, string password, IPAddress? from = null)
     {
-        await using var client = await GreetedAsync(server, from);
+        await using var client = await RawSmtpClient.GreetedAsync(server.EndPoint, from);
         await client.SendAsync($"AUTH PLAIN {Plain("alice", password)}\r\n");
         return (await client.ReadReplyAsync())[0];
     }
@@ -45,7 +44,7 @@ public sealed class AuthAndTlsSessionRateTests
         Assert.StartsWith("535 5.7.8", await AuthOnNewConnectionAsync(server, "guess1"));
         Assert.StartsWith("535 5.7.8", await AuthOnNewConnectionAsync(server, "guess2"));
 
-        await using var fourth = await GreetedAsync(server);
+        await using var fourth = await RawSmtpClient.GreetedAsync(server.EndPoint);
         await fourth.SendAsync($"AUTH PLAIN {Plain("alice", "s3cret")}\r\nNOOP\r\nAUTH LOGIN\r\n");
         await fourth.ExpectAsync("450 4.7.1 Error: too many AUTH commands"); // the right password is not even looked at
         await fourth.ExpectAsync("250 2.0.0"); // the session stays open
@@ -69,7 +68,7 @@ public sealed class AuthAndTlsSessionRateTests
     {
         await using var server = await AtItsTlsSessionRateAsync("starttls", SecureSocketOptions.StartTls);
 
-        await using var third = await GreetedAsync(server); // plaintext SMTP is not limited, only the handshake
+        await using var third = await RawSmtpClient.GreetedAsync(server.EndPoint); // plaintext SMTP is not limited, only the handshake
         await third.SendAsync("STARTTLS\r\n");
         await third.ExpectAsync("421 4.7.0 mx.test Error: too many new TLS sessions");
         Assert.True(await third.IsClosedByServerAsync(TimeSpan.FromSeconds(5)));

@@ -72,7 +72,7 @@ public sealed class ClientLimitTests
     public async Task Over_the_message_rate_MAIL_gets_452_4_7_0_across_the_clients_connections()
     {
         await using var server = await TestServer.StartAsync(Untrusted + "actorsmtp.limits.message-rate-per-client = 2");
-        await using var first = await GreetedAsync(server);
+        await using var first = await RawSmtpClient.GreetedAsync(server.EndPoint);
         await first.SendAsync("MAIL FROM:<a@b.test>\r\nRSET\r\nMAIL FROM:<a@b.test>\r\nRSET\r\nMAIL FROM:<a@b.test>\r\n");
         await first.ExpectAsync("250 2.1.0");
         await first.ExpectAsync("250 2.0.0");
@@ -80,7 +80,7 @@ public sealed class ClientLimitTests
         await first.ExpectAsync("250 2.0.0");
         await first.ExpectAsync("452 4.7.0");
 
-        await using var second = await GreetedAsync(server); // the rate is the client's, not the connection's
+        await using var second = await RawSmtpClient.GreetedAsync(server.EndPoint); // the rate is the client's, not the connection's
         await second.SendAsync("MAIL FROM:<a@b.test>\r\n");
         await second.ExpectAsync("452 4.7.0");
     }
@@ -89,7 +89,7 @@ public sealed class ClientLimitTests
     public async Task Over_the_recipient_rate_RCPT_gets_452_4_7_0_and_the_transaction_goes_on()
     {
         await using var server = await TestServer.StartAsync(Untrusted + "actorsmtp.limits.recipient-rate-per-client = 2");
-        await using var client = await GreetedAsync(server);
+        await using var client = await RawSmtpClient.GreetedAsync(server.EndPoint);
         await client.SendAsync("MAIL FROM:<a@b.test>\r\nRCPT TO:<r1@x.test>\r\nRCPT TO:<r2@x.test>\r\nRCPT TO:<r3@x.test>\r\nDATA\r\n");
         await client.ExpectAsync("250 2.1.0");
         await client.ExpectAsync("250 2.1.5");
@@ -98,15 +98,6 @@ public sealed class ClientLimitTests
         await client.ExpectAsync("354");
         await client.SendAsync("Subject: rate\r\n\r\nbody\r\n.\r\n");
         await client.ExpectAsync("250 2.0.0 Ok: queued as");
-    }
-
-    internal static async Task<RawSmtpClient> GreetedAsync(TestServer server, IPAddress? from = null)
-    {
-        var client = await RawSmtpClient.ConnectAsync(server.EndPoint, from);
-        await client.ExpectAsync("220");
-        await client.SendAsync("EHLO client.test\r\n");
-        await client.ExpectAsync("250 ENHANCEDSTATUSCODES");
-        return client;
     }
 
     /// <summary>Connects until the greeting's code is <paramref name="code"/> (the listener learns of a closed connection a moment later).</summary>

@@ -10,7 +10,7 @@ public sealed class ContentLimitTests
     public async Task A_header_block_over_max_header_size_gets_552_5_3_4_after_the_end_and_nothing_is_stored()
     {
         await using var server = await TestServer.StartAsync("actorsmtp.limits.max-header-size = 4KiB");
-        await using var client = await ClientLimitTests.GreetedAsync(server);
+        await using var client = await RawSmtpClient.GreetedAsync(server.EndPoint);
         await client.BeginDataAsync();
         var header = new StringBuilder("Subject: big\r\nTo: ");
         for (var i = 0; i < 300; i++)
@@ -29,7 +29,7 @@ public sealed class ContentLimitTests
     public async Task A_header_block_under_the_limit_and_a_long_body_without_headers_are_stored()
     {
         await using var server = await TestServer.StartAsync("actorsmtp.limits.max-header-size = 4KiB");
-        await using var client = await ClientLimitTests.GreetedAsync(server);
+        await using var client = await RawSmtpClient.GreetedAsync(server.EndPoint);
         await client.BeginDataAsync();
         await client.SendAsync("Subject: fine\r\n\r\n" + string.Concat(Enumerable.Repeat(new string('a', 70) + "\r\n", 200)) + ".\r\n");
         await client.ExpectAsync("250 2.0.0");
@@ -44,7 +44,7 @@ public sealed class ContentLimitTests
     public async Task Data_lines_over_1000_octets_are_stored_unchanged_by_default()
     {
         await using var server = await TestServer.StartAsync();
-        await using var client = await ClientLimitTests.GreetedAsync(server);
+        await using var client = await RawSmtpClient.GreetedAsync(server.EndPoint);
         await client.BeginDataAsync();
         var body = "Subject: long line\r\n\r\n" + new string('L', 5000) + "\r\n";
         await client.SendAsync(body + ".\r\n");
@@ -56,7 +56,7 @@ public sealed class ContentLimitTests
     public async Task Data_lines_over_1000_octets_get_552_5_3_4_with_long_data_lines_reject()
     {
         await using var server = await TestServer.StartAsync("actorsmtp.limits.long-data-lines = reject");
-        await using var client = await ClientLimitTests.GreetedAsync(server);
+        await using var client = await RawSmtpClient.GreetedAsync(server.EndPoint);
         await client.BeginDataAsync();
         await client.SendAsync("Subject: ok\r\n\r\n" + new string('k', 998) + "\r\n.\r\n"); // exactly 1000 with CR LF
         await client.ExpectAsync("250 2.0.0");

@@ -16,8 +16,8 @@ public sealed class ShutdownTests : IDisposable
     public async Task Idle_sessions_get_421_4_3_2_a_transaction_finishes_with_250_then_421_and_no_one_new_gets_in()
     {
         await using var server = await TestServer.StartAsync("actorsmtp.shutdown-grace = 20s");
-        await using var idle = await ClientLimitTests.GreetedAsync(server);
-        await using var busy = await ClientLimitTests.GreetedAsync(server);
+        await using var idle = await RawSmtpClient.GreetedAsync(server.EndPoint);
+        await using var busy = await RawSmtpClient.GreetedAsync(server.EndPoint);
         await busy.BeginDataAsync();
         await busy.SendAsync("Subject: in flight\r\n\r\nfirst half\r\n");
 
@@ -40,7 +40,7 @@ public sealed class ShutdownTests : IDisposable
     public async Task A_transaction_that_outlasts_the_grace_is_cut_and_nothing_is_stored()
     {
         await using var server = await TestServer.StartAsync("actorsmtp.shutdown-grace = 1s");
-        await using var stalled = await ClientLimitTests.GreetedAsync(server);
+        await using var stalled = await RawSmtpClient.GreetedAsync(server.EndPoint);
         await stalled.BeginDataAsync();
         await stalled.SendAsync("Subject: never finished\r\n\r\npart\r\n");
 

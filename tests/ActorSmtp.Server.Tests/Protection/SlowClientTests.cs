@@ -44,7 +44,7 @@ public sealed class SlowClientTests
     public async Task DATA_slower_than_min_data_rate_gets_421_4_4_2_and_nothing_is_stored()
     {
         await using var server = await TestServer.StartAsync("actorsmtp.limits { data-timeout = 2s, min-data-rate = 100 }");
-        await using var client = await ClientLimitTests.GreetedAsync(server);
+        await using var client = await RawSmtpClient.GreetedAsync(server.EndPoint);
         await client.BeginDataAsync();
         var clock = Stopwatch.StartNew();
         using var trickle = new CancellationTokenSource();
@@ -62,7 +62,7 @@ public sealed class SlowClientTests
     public async Task DATA_at_a_good_rate_is_not_cut_even_when_it_takes_longer_than_data_timeout()
     {
         await using var server = await TestServer.StartAsync("actorsmtp.limits { data-timeout = 2s, min-data-rate = 100 }");
-        await using var client = await ClientLimitTests.GreetedAsync(server);
+        await using var client = await RawSmtpClient.GreetedAsync(server.EndPoint);
         await client.BeginDataAsync();
         await client.SendAsync("Subject: steady\r\n\r\n");
         for (var i = 0; i < 16; i++) // 4 s at ~1000 B/s

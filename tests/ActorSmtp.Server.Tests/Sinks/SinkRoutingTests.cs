@@ -23,7 +23,7 @@ public sealed class SinkRoutingTests
               sinks.b { type = "{{MemorySink.TypeName}}", name = {{b}} }
             }
             """);
-        await using var client = await ConnectAsync(server);
+        await using var client = await RawSmtpClient.GreetedAsync(server.EndPoint);
 
         var reply = await SendAsync(client, ["one@a.test", "two@b.test", "three@mx.b.test", "four@a.test"]);
 
@@ -43,7 +43,7 @@ public sealed class SinkRoutingTests
     {
         var (a, b) = (Unique("a"), Unique("b"));
         await using var server = await TestServer.StartAsync(TwoSinks(a, b, routes: """[ { addresses = ["alerts@*"], sink = b } ]"""));
-        await using var client = await ConnectAsync(server);
+        await using var client = await RawSmtpClient.GreetedAsync(server.EndPoint);
 
         var reply = await SendAsync(client, ["alerts@x.test", "ALERTS@y.test"]);
 
@@ -58,7 +58,7 @@ public sealed class SinkRoutingTests
         var (a, b) = (Unique("a"), Unique("b"));
         await using var server = await TestServer.StartAsync(TwoSinks(a, b, routes: """[ { domains = ["b.test"], sink = b } ]""",
             behaviourOfB: "fail"));
-        await using var client = await ConnectAsync(server);
+        await using var client = await RawSmtpClient.GreetedAsync(server.EndPoint);
 
         Assert.StartsWith("451 4.3.0", await SendAsync(client, ["one@a.test", "two@b.test"]));
         Assert.StartsWith("250 2.0.0", await SendAsync(client, ["one@a.test"])); // the session goes on
@@ -76,7 +76,7 @@ public sealed class SinkRoutingTests
               sinks.b { type = "{{MemorySink.TypeName}}", name = {{b}} }
             }
             """);
-        await using var client = await ConnectAsync(server);
+        await using var client = await RawSmtpClient.GreetedAsync(server.EndPoint);
 
         Assert.StartsWith("250 2.0.0", await SendStreamingAsync(client, ["one@a.test", "two@b.test"]));
 
@@ -101,7 +101,7 @@ public sealed class SinkRoutingTests
               sinks.spare { type = "{{MemorySink.TypeName}}", name = {{fallback}} }
             }
             """);
-        await using var client = await ConnectAsync(server);
+        await using var client = await RawSmtpClient.GreetedAsync(server.EndPoint);
 
         Assert.StartsWith("250 2.0.0", await SendStreamingAsync(client, ["one@a.test"]));
 
@@ -120,7 +120,7 @@ public sealed class SinkRoutingTests
               sinks.slow { type = "{{MemorySink.TypeName}}", name = {{slow}}, behaviour = silent, timeout = 300ms }
             }
             """);
-        await using var client = await ConnectAsync(server);
+        await using var client = await RawSmtpClient.GreetedAsync(server.EndPoint);
 
         Assert.StartsWith("451 4.3.0", await SendAsync(client, ["one@a.test"]));
         await AwaitAsync(() => MemorySink.ShelfOf(slow).Cancelled == 1);
@@ -138,7 +138,7 @@ public sealed class SinkRoutingTests
                               circuit-breaker { max-failures = 2, reset-timeout = 1s } }
             }
             """);
-        await using var client = await ConnectAsync(server);
+        await using var client = await RawSmtpClient.GreetedAsync(server.EndPoint);
         var shelf = MemorySink.ShelfOf(failing);
 
         for (var i = 0; i < 4; i++)
@@ -164,15 +164,6 @@ public sealed class SinkRoutingTests
         """;
 
     private static string Unique(string name) => $"{name}-{Guid.NewGuid():N}";
-
-    private static async Task<RawSmtpClient> ConnectAsync(TestServer server)
-    {
-        var client = await RawSmtpClient.ConnectAsync(server.EndPoint);
-        await client.ExpectAsync("220");
-        await client.SendAsync("EHLO client.test\r\n");
-        await client.ExpectAsync("250 ");
-        return client;
-    }
 
     private static async Task<string> SendAsync(RawSmtpClient client, string[] recipients)
     {

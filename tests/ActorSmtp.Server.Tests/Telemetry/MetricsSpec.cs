@@ -114,7 +114,7 @@ public sealed class MetricsSpec : IDisposable
               trusted-networks = []
             }
             """);
-        await using var client = await Protection.ClientLimitTests.GreetedAsync(server);
+        await using var client = await RawSmtpClient.GreetedAsync(server.EndPoint);
         var wrong = Convert.ToBase64String(Encoding.UTF8.GetBytes("\0alice\0wrong"));
         await client.SendAsync($"AUTH PLAIN {wrong}\r\nAUTH PLAIN {wrong}\r\n");
         await client.ExpectAsync("535");
