@@ -84,6 +84,7 @@ public sealed class FileSinkEnvelopeSpec(ITestOutputHelper output) : FileSinkSpe
         var text = System.IO.File.ReadAllText(Path.Combine(MailDirectory, id + ".json"), Encoding.UTF8);
         Assert.Contains("\"subject\": \"Grüße\"", text);
         Assert.Contains("\n  \"mail-from\": ", text);
+        Assert.EndsWith("}\n", text); // a text file: `cat`, `tail` and `jq` users expect the final newline
     }
 
     private JsonDocument ReadEnvelope(string id) =>
