@@ -42,6 +42,11 @@ public sealed class OperabilityHostTests : IDisposable
         var member = Assert.Single(view.RootElement.GetProperty("members").EnumerateArray());
         Assert.Contains("smtp", member.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
         Assert.Equal(HttpStatusCode.OK, (await WaitForAsync($"http://127.0.0.1:{metricsPort}/healthz", TimeSpan.FromSeconds(10))).Status);
+        // What the node really does, under the class that does it; not Akka's "manual cluster join required".
+        Assert.Contains("ActorSmtp.Server.Cluster.ClusterNode[0] founding a new cluster as akka.tcp://", host.Output);
+        Assert.DoesNotContain("No seed-nodes configured", host.Output);
+        Assert.DoesNotContain("DummyClassForStringSources", host.Output);
+        Assert.Contains($"metrics listening on http://127.0.0.1:{metricsPort} (/metrics, /healthz, /cluster)", host.Output);
     }
 
     private static async Task<System.Text.Json.JsonDocument> ClusterViewAsync(int port, Func<System.Text.Json.JsonDocument, bool> until)
@@ -75,6 +80,8 @@ public sealed class OperabilityHostTests : IDisposable
         var metrics = $"http://127.0.0.1:{metricsPort}/metrics";
         var (status, before) = await WaitForAsync(metrics, TimeSpan.FromSeconds(10));
         Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("service_name=\"actorsmtp\"", before); // target_info, not "unknown_service:actorsmtp"
+        Assert.Contains($"metrics listening on http://127.0.0.1:{metricsPort} (/metrics, /healthz)", host.Output);
 
         const int sent = 3;
         using (var client = new SmtpClient())

@@ -5,6 +5,7 @@ using ActorSmtp.Server.Hosting;
 using ActorSmtp.Server.Telemetry;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 
 namespace ActorSmtp.Host.Telemetry;
 
@@ -40,6 +41,9 @@ internal sealed class MetricsEndpoint : IDisposable
         try
         {
             meters = Sdk.CreateMeterProviderBuilder()
+                // target_info's service_name; without it the SDK reports "unknown_service:<process name>".
+                .ConfigureResource(resource => resource.AddService("actorsmtp",
+                    serviceVersion: typeof(MetricsEndpoint).Assembly.GetName().Version?.ToString()))
                 .AddMeter(SmtpMetrics.MeterName)
                 .AddPrometheusHttpListener(o =>
                 {

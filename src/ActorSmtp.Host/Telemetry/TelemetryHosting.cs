@@ -4,6 +4,7 @@ using ActorSmtp.Server.Configuration;
 using ActorSmtp.Server.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace ActorSmtp.Host.Telemetry;
 
@@ -40,6 +41,9 @@ internal static class TelemetryHosting
         public Task StartAsync(CancellationToken cancellationToken)
         {
             _endpoint = MetricsEndpoint.Start(settings, CheckAsync, cluster ? ClusterViewAsync : null);
+            services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(MetricsEndpoint).FullName!).LogInformation(
+                "metrics listening on http://{Address}:{Port} (/metrics, /healthz{Cluster})",
+                settings.Address, settings.Port, cluster ? ", /cluster" : "");
             return Task.CompletedTask;
         }
 
