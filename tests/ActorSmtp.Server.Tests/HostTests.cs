@@ -77,4 +77,19 @@ public sealed class HostTests : IDisposable
         Assert.Matches(@"(?m)^\S+ info: ActorSmtp\.Session\[0\] session \S+ ended: client 127\.0\.0\.1:\d+ helo \S+ tls none auth - messages 1 ", host.Output);
         Assert.DoesNotContain("[INFO]", host.Output);
     }
+
+    [Fact]
+    public async Task Making_the_self_signed_certificate_is_logged_and_so_is_reusing_it()
+    {
+        var config = Config("actorsmtp.endpoints = [ { address = \"127.0.0.1\", port = 0, tls = starttls } ]");
+        var file = Path.Combine(_directory, "tls", "self-signed.pfx");
+        foreach (var expected in new[] { $"made a self-signed certificate for localhost in {file}", $"using the self-signed certificate for localhost in {file}" })
+        {
+            using var host = HostProcess.Start($"--config \"{config}\"", _directory);
+            await host.ListeningPortAsync();
+            host.Terminate();
+            Assert.Equal(0, await host.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+            Assert.Contains(expected, host.Output);
+        }
+    }
 }

@@ -49,6 +49,10 @@ public sealed class ActorSmtpServer
             return Telemetry.SmtpTelemetry.Started(system,
                 new ActorSmtpServer(ActorRefs.Nobody, sinks, [], cluster!.Start(settings, sinks, listener: null)), settings);
         var tls = settings.Endpoints.Any(e => e.Tls != EndpointTls.None) ? new CertificateStore(settings.Tls, settings.Hostname) : null;
+        if (tls?.SelfSigned is { } selfSigned)
+            system.Log.Info(selfSigned.Made
+                ? "made a self-signed certificate for {0} in {1} (clients that verify certificates will refuse it; configure actorsmtp.tls for a real one)"
+                : "using the self-signed certificate for {0} in {1}", settings.Hostname, selfSigned.File);
         var authenticator = settings.Endpoints.Any(e => e.Auth != AuthMode.Off) ? StartAuthenticator(system, settings.Auth, name) : null;
         // On the calling-thread dispatcher like the connections: an accept (and a connection's end) is handled
         // on the thread that completed it, with no thread-pool wake-up per connection (load-tests/BENCHMARKS.md).

@@ -15,9 +15,12 @@ internal sealed class CertificateStore
     {
         try
         {
+            var made = false;
             _default = settings.Default.IsEmpty
-                ? ServerCertificate.SelfSigned(settings.SelfSignedFile, hostname)
+                ? ServerCertificate.SelfSigned(settings.SelfSignedFile, hostname, out made)
                 : ServerCertificate.Source(settings.Default);
+            if (settings.Default.IsEmpty)
+                SelfSigned = new SelfSignedCertificate(Path.GetFullPath(settings.SelfSignedFile), made);
             _byName = settings.ByName.Select(named => (named.Names, ServerCertificate.Source(named.Files))).ToArray();
             _ = _default.Options;
             foreach (var (_, source) in _byName)
@@ -28,6 +31,9 @@ internal sealed class CertificateStore
             throw new SettingsException("actorsmtp.tls", $"cannot load a certificate: {ex.Message}", ex);
         }
     }
+
+    /// <summary>The self-signed default certificate, when no certificate is configured.</summary>
+    public SelfSignedCertificate? SelfSigned { get; }
 
     public SslServerAuthenticationOptions For(string? serverName)
     {
@@ -47,3 +53,6 @@ internal sealed class CertificateStore
         return dot > 0 && string.Equals(pattern[1..], serverName[dot..], StringComparison.OrdinalIgnoreCase);
     }
 }
+
+/// <summary>Where the self-signed certificate is kept, and whether this start made it.</summary>
+internal sealed record SelfSignedCertificate(string File, bool Made);

@@ -15,9 +15,11 @@ internal static class ServerCertificate
             : new CertificateSource([files.PfxFile!], () => X509CertificateLoader.LoadPkcs12FromFile(files.PfxFile!, files.PfxPassword));
 
     /// <summary>The self-signed certificate from an earlier start, or a new one kept in <paramref name="file"/>.</summary>
-    public static CertificateSource SelfSigned(string file, string hostname)
+    /// <param name="made">True when it was made now: the operator is told, since clients will see a new key.</param>
+    public static CertificateSource SelfSigned(string file, string hostname, out bool made)
     {
-        if (!File.Exists(file) || X509CertificateLoader.LoadPkcs12FromFile(file, password: null).NotAfter < DateTime.UtcNow.AddDays(7))
+        made = !File.Exists(file) || X509CertificateLoader.LoadPkcs12FromFile(file, password: null).NotAfter < DateTime.UtcNow.AddDays(7);
+        if (made)
             Make(file, hostname);
         return new CertificateSource([file], () => X509CertificateLoader.LoadPkcs12FromFile(file, password: null));
     }
