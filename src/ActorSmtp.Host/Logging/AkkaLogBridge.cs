@@ -18,7 +18,7 @@ internal sealed class AkkaLogBridge : ActorBase, IRequiresMessageQueue<ILoggerMe
     private readonly ILoggerFactory _factory =
         DependencyResolver.For(Context.System).Resolver.GetService<ILoggerFactory>();
 
-    private readonly Dictionary<Type, ILogger> _loggers = [];
+    private readonly Dictionary<string, ILogger> _loggers = new(StringComparer.Ordinal);
 
     protected override bool Receive(object message)
     {
@@ -37,12 +37,46 @@ internal sealed class AkkaLogBridge : ActorBase, IRequiresMessageQueue<ILoggerMe
 
     private void Log(LogEvent logEvent)
     {
-        if (!_loggers.TryGetValue(logEvent.LogClass, out var logger))
-            _loggers[logEvent.LogClass] = logger = _factory.CreateLogger(logEvent.LogClass.FullName ?? logEvent.LogClass.Name);
+        if (IsSuperseded(logEvent))
+            return;
+        var category = CategoryOf(logEvent);
+        if (!_loggers.TryGetValue(category, out var logger))
+            _loggers[category] = logger = _factory.CreateLogger(category);
         var level = LevelOf(logEvent.LogLevel());
         if (logger.IsEnabled(level))
             logger.Log(level, default, logEvent, logEvent.Cause, static (entry, _) => entry.Message?.ToString() ?? "");
     }
+
+    /// <summary>
+    /// The logging class; for loggers made from a string (Akka.Cluster's, <c>system.Log</c>) Akka puts a
+    /// placeholder class there, so the source string names it instead ("Cluster (akka://actorsmtp)" → "Akka.Cluster.Cluster").
+    /// </summary>
+    internal static string CategoryOf(LogEvent logEvent)
+    {
+        if (logEvent.LogClass != typeof(DummyClassForStringSources))
+            return logEvent.LogClass.FullName ?? logEvent.LogClass.Name;
+        var source = logEvent.LogSource ?? "";
+        var name = source.Split(['(', ' '], 2)[0];
+        return name switch
+        {
+            "" => "Akka",
+            "Cluster" => "Akka.Cluster.Cluster",
+            "remoting" => "Akka.Remote.Remoting",
+            "remoting-terminator" => "Akka.Remote.RemotingTerminator",
+            "ActorSystem" => "Akka.Actor.ActorSystem",
+            _ when source.StartsWith("akka://", StringComparison.Ordinal) => "Akka.Actor.ActorSystem",
+            _ => name,
+        };
+    }
+
+    /// <summary>
+    /// Akka.Cluster says "No seed-nodes configured, manual cluster join required" whenever akka.cluster.seed-nodes
+    /// is empty — always, since ActorSmtp joins <c>actorsmtp.cluster.seed-nodes</c> itself and logs that instead
+    /// (ClusterNode): the line would tell an operator the opposite of what happens.
+    /// </summary>
+    internal static bool IsSuperseded(LogEvent logEvent) =>
+        logEvent.LogLevel() == Akka.Event.LogLevel.InfoLevel
+        && logEvent.Message?.ToString()?.Contains("No seed-nodes configured, manual cluster join required", StringComparison.Ordinal) == true;
 
     internal static Microsoft.Extensions.Logging.LogLevel LevelOf(Akka.Event.LogLevel level) => level switch
     {

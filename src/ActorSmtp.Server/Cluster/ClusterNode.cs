@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Cluster;
+using Akka.Event;
 using ActorSmtp.Server.Configuration;
 using ClusterSettings = ActorSmtp.Server.Configuration.ClusterSettings;
 using ActorSmtp.Server.Sinks;
@@ -68,10 +69,17 @@ public sealed class ClusterNode
         }
         cluster.RegisterOnMemberUp(() => _up.TrySetResult());
         var seeds = settings.Cluster.SeedNodes.Select(s => SeedAddress(s, system.Name)).ToList();
+        var log = Logging.GetLogger(system, typeof(ClusterNode));
         if (seeds.Count == 0)
+        {
+            log.Info("founding a new cluster as {0} (actorsmtp.cluster.seed-nodes is empty)", cluster.SelfAddress);
             cluster.Join(cluster.SelfAddress); // the founder; the others name it as their seed
+        }
         else
+        {
+            log.Info("joining the cluster through the seed nodes {0}", string.Join(", ", seeds));
             cluster.JoinSeedNodes(seeds);
+        }
         return this;
     }
 
