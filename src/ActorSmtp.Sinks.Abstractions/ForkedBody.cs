@@ -15,7 +15,7 @@ public sealed class ForkedBody
 {
     private const int ChunksInFlight = 8;
 
-    private readonly Channel<ReadOnlyMemory<byte>>[] _channels = [];
+    private readonly ChannelWriter<ReadOnlyMemory<byte>>[] _writers = [];
     private readonly CancellationTokenSource[] _releases = []; // timer-less: nothing to dispose
 
     internal ForkedBody(IReadOnlyList<ReadOnlyMemory<byte>> head, ChannelReader<ReadOnlyMemory<byte>>? rest, int count)
@@ -26,10 +26,10 @@ public sealed class ForkedBody
             Branches = Enumerable.Range(0, count).Select(_ => new MessageBody(head)).ToArray();
             return;
         }
-        _channels = Enumerable.Range(0, count).Select(_ => Channel.CreateBounded<ReadOnlyMemory<byte>>(
-            new BoundedChannelOptions(ChunksInFlight) { SingleReader = true, SingleWriter = true })).ToArray();
+        var branches = Enumerable.Range(0, count).Select(_ => MessageBody.Streaming(head, ChunksInFlight)).ToArray();
+        _writers = branches.Select(b => b.Writer).ToArray();
         _releases = Enumerable.Range(0, count).Select(_ => new CancellationTokenSource()).ToArray();
-        Branches = _channels.Select(c => new MessageBody(head, c.Reader)).ToArray();
+        Branches = branches.Select(b => b.Body).ToArray();
         _ = PumpAsync(rest);
     }
 
@@ -42,7 +42,7 @@ public sealed class ForkedBody
         if (_releases.Length == 0)
             return;
         _releases[index].Cancel();
-        _channels[index].Writer.TryComplete(new OperationCanceledException("This copy of the body was released."));
+        _writers[index].TryComplete(new OperationCanceledException("This copy of the body was released."));
     }
 
     private async Task PumpAsync(ChannelReader<ReadOnlyMemory<byte>> source)
@@ -51,15 +51,15 @@ public sealed class ForkedBody
         {
             while (await source.WaitToReadAsync().ConfigureAwait(false))
                 while (source.TryRead(out var chunk))
-                    for (var i = 0; i < _channels.Length; i++)
+                    for (var i = 0; i < _writers.Length; i++)
                         await WriteAsync(i, chunk).ConfigureAwait(false);
-            foreach (var channel in _channels)
-                channel.Writer.TryComplete();
+            foreach (var writer in _writers)
+                writer.TryComplete();
         }
         catch (Exception ex)
         {
-            foreach (var channel in _channels)
-                channel.Writer.TryComplete(ex);
+            foreach (var writer in _writers)
+                writer.TryComplete(ex); // the same failure, cause and all, in every branch
         }
     }
 
@@ -70,7 +70,7 @@ public sealed class ForkedBody
             return;
         try
         {
-            await _channels[index].Writer.WriteAsync(chunk, release.Token).ConfigureAwait(false);
+            await _writers[index].WriteAsync(chunk, release.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OperationCanceledException or ChannelClosedException)
         {

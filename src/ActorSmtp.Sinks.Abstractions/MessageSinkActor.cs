@@ -13,7 +13,11 @@ namespace ActorSmtp.Sinks;
 /// must never look like a stored one. In-flight stores are cancelled when the actor stops or restarts.
 /// A sink that throws from its own receive crashes and is restarted with backoff by its supervisor;
 /// the request that crashed it still gets a temporary failure. When the request carries a
-/// <see cref="SinkProtocol.Store.Timeout"/>, the token is cancelled at that deadline: stop, discard, store nothing.
+/// <see cref="SinkProtocol.Store.Timeout"/>, the token is cancelled that long after the body has
+/// <see cref="MessageBody.Ended">ended</see> (never while the client is still sending it): stop, discard,
+/// store nothing. When the body failed because of the client (<see cref="MessageBodyException.IsClientFault"/>),
+/// any answer but <see cref="SinkProtocol.Stored"/>, and any exception, is sent as <see cref="SinkProtocol.Abandoned"/>:
+/// the transaction failed, not the sink.
 /// Subclasses need a public constructor taking their HOCON block (<c>Akka.Configuration.Config</c>)
 /// to be configurable by <c>type = "Namespace.Class, Assembly"</c>.
 /// </remarks>
@@ -43,46 +47,71 @@ public abstract class MessageSinkActor : UntypedActor
             return;
         }
         var replyTo = Sender;
-        var deadline = store.Timeout is { } timeout ? Deadline(timeout) : null;
+        var deadline = store.Timeout is { } timeout ? Deadline(timeout, store.Body) : null;
         try
         {
             var storing = StoreAsync(store, deadline?.Token ?? _stopping.Token);
             if (storing.IsCompletedSuccessfully)
             {
                 deadline?.Dispose();
-                replyTo.Tell(storing.Result, Self); // small bodies often finish at once: skip the continuation
+                replyTo.Tell(Settle(store, storing.Result), Self); // small bodies often finish at once: skip the continuation
             }
             else
-                ReplyWhenDone(storing, store.MessageId, replyTo, deadline);
+                ReplyWhenDone(storing, store, replyTo, deadline);
         }
         catch (Exception ex)
         {
             deadline?.Dispose();
-            replyTo.Tell(new SinkProtocol.TemporaryFailure(store.MessageId, Describe(ex)), Self);
+            replyTo.Tell(Settle(store, new SinkProtocol.TemporaryFailure(store.MessageId, Describe(ex))), Self);
             throw;
         }
     }
 
-    private CancellationTokenSource Deadline(TimeSpan timeout)
+    /// <summary>The store's token: cancelled when the actor stops, and <paramref name="timeout"/> after the body ended.</summary>
+    private CancellationTokenSource Deadline(TimeSpan timeout, MessageBody body)
     {
         var deadline = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
-        deadline.CancelAfter(timeout);
+        var ended = body.Ended;
+        if (ended.IsCompleted)
+            deadline.CancelAfter(timeout);
+        else // one continuation per streamed message, none per chunk
+            ended.ContinueWith(static (_, state) => StartClock(((CancellationTokenSource, TimeSpan))state!), (deadline, timeout),
+                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         return deadline;
     }
 
-    private void ReplyWhenDone(Task<SinkProtocol.Result> storing, string messageId, IActorRef replyTo, CancellationTokenSource? deadline)
+    private static void StartClock((CancellationTokenSource Deadline, TimeSpan Timeout) clock)
+    {
+        try
+        {
+            clock.Deadline.CancelAfter(clock.Timeout);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The store finished before its body ended (it answered early): there is nothing left to time.
+        }
+    }
+
+    private void ReplyWhenDone(Task<SinkProtocol.Result> storing, SinkProtocol.Store store, IActorRef replyTo, CancellationTokenSource? deadline)
     {
         var self = Self;
         storing.ContinueWith(done =>
         {
             // A store that outlived its deadline is a failure even if it claims success: the client has had its 451.
-            var result = done.IsCompletedSuccessfully && deadline?.IsCancellationRequested != true
-                ? done.Result
-                : new SinkProtocol.TemporaryFailure(messageId, done.Exception is { } ex ? Describe(ex) : "timed out");
+            // It is the sink's own failure even when the client had broken the body off: its work took too long.
+            var result = deadline?.IsCancellationRequested == true ? new SinkProtocol.TemporaryFailure(store.MessageId, "timed out")
+                : done.IsCompletedSuccessfully ? Settle(store, done.Result)
+                : Settle(store, new SinkProtocol.TemporaryFailure(store.MessageId, Describe(done.Exception!)));
             deadline?.Dispose();
             replyTo.Tell(result, self);
         }, TaskContinuationOptions.ExecuteSynchronously);
     }
+
+    /// <summary>A failed store whose body the client broke off is the transaction's failure, not the sink's.</summary>
+    private static SinkProtocol.Result Settle(SinkProtocol.Store store, SinkProtocol.Result result) =>
+        result is not (SinkProtocol.Stored or SinkProtocol.Abandoned) && MessageBodyException.ClientFaultIn(store.Body.Failure) is { } fault
+            ? new SinkProtocol.Abandoned(store.MessageId, fault.Cause)
+            : result;
 
     protected override void PostStop()
     {

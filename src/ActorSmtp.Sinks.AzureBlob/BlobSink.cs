@@ -132,6 +132,12 @@ public sealed class BlobSink : MessageSinkActor
             }
             return new SinkProtocol.Stored(id, message.Uri.AbsoluteUri);
         }
+        catch (MessageBodyException ex) when (ex.IsClientFault)
+        {
+            // The client broke the transaction off while blocks were staged: no block list is committed, so the
+            // staged blocks are never visible (the service discards them). Not the sink's failure, nor worth a warning.
+            return new SinkProtocol.Abandoned(id, ex.Cause);
+        }
         catch (Exception ex)
         {
             // The buffer is not returned to the pool: an aborted request might still read it.

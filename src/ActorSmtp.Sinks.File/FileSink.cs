@@ -24,7 +24,8 @@ namespace ActorSmtp.Sinks.File;
 /// default; a crash leaves nothing), else a hidden one (<c>.&lt;id&gt;.eml.tmp</c>, renamed). The final name of the .eml is the commit marker: whoever sees it can read the .json. If the
 /// body stream fails (size overrun, bare LF, client gone, timeout), the store is cancelled, or any disk
 /// step fails, every file of the message is removed and the reply is a
-/// <see cref="SinkProtocol.TemporaryFailure"/> (451 4.3.0).
+/// <see cref="SinkProtocol.TemporaryFailure"/> (451 4.3.0), or <see cref="SinkProtocol.Abandoned"/> when the
+/// client caused the failure (<see cref="MessageBodyException.IsClientFault"/>), which is not the sink's.
 /// </para>
 /// </remarks>
 public sealed class FileSink : MessageSinkActor
@@ -122,6 +123,12 @@ public sealed class FileSink : MessageSinkActor
             // be delivered as well as retried. RFC 5321 §4.2.5: after a 4yz the message must not be delivered.
             cancellationToken.ThrowIfCancellationRequested();
             return new SinkProtocol.Stored(id, files.EmlPath);
+        }
+        catch (MessageBodyException ex) when (ex.IsClientFault)
+        {
+            // The client broke the transaction off: nothing wrong here, and not worth a warning per client.
+            files.Discard();
+            return new SinkProtocol.Abandoned(id, ex.Cause);
         }
         catch (Exception ex)
         {

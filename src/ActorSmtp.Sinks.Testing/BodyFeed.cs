@@ -9,16 +9,12 @@ namespace ActorSmtp.Sinks.Testing;
 /// </summary>
 public sealed class BodyFeed
 {
-    private readonly Channel<ReadOnlyMemory<byte>> _channel;
+    private readonly ChannelWriter<ReadOnlyMemory<byte>> _writer;
 
     /// <param name="head">Chunks that arrived before the sink got the message (the body's in-memory head).</param>
     /// <param name="capacity">Chunks in flight before <see cref="WriteAsync"/> waits for the sink.</param>
-    public BodyFeed(IReadOnlyList<ReadOnlyMemory<byte>>? head = null, int capacity = 4)
-    {
-        _channel = Channel.CreateBounded<ReadOnlyMemory<byte>>(
-            new BoundedChannelOptions(capacity) { SingleReader = true, SingleWriter = true });
-        Body = new MessageBody(head ?? [], _channel.Reader);
-    }
+    public BodyFeed(IReadOnlyList<ReadOnlyMemory<byte>>? head = null, int capacity = 4) =>
+        (Body, _writer) = MessageBody.Streaming(head ?? [], capacity);
 
     /// <summary>The body to put in a <see cref="SinkProtocol.Store"/>.</summary>
     public MessageBody Body { get; }
@@ -30,17 +26,20 @@ public sealed class BodyFeed
         {
             var size = Math.Min(Math.Max(1, chunkSizes[i % chunkSizes.Count]), content.Length - offset);
             // A copy per chunk: the sink may keep a chunk while the next one is written, as with the server's buffers.
-            await _channel.Writer.WriteAsync(content.Slice(offset, size).ToArray(), cancellationToken).ConfigureAwait(false);
+            await _writer.WriteAsync(content.Slice(offset, size).ToArray(), cancellationToken).ConfigureAwait(false);
             offset += size;
         }
     }
 
     /// <summary>Writes without waiting; false when the channel is full or closed.</summary>
-    public bool TryWrite(ReadOnlyMemory<byte> chunk) => _channel.Writer.TryWrite(chunk.ToArray());
+    public bool TryWrite(ReadOnlyMemory<byte> chunk) => _writer.TryWrite(chunk.ToArray());
 
     /// <summary>The end of data, validated: the body completes.</summary>
-    public void Complete() => _channel.Writer.TryComplete();
+    public void Complete() => _writer.TryComplete();
 
-    /// <summary>The transaction failed after the body began: reading the body throws <paramref name="failure"/>.</summary>
-    public void Fail(Exception failure) => _channel.Writer.TryComplete(failure);
+    /// <summary>
+    /// The transaction failed after the body began: reading the body throws <paramref name="failure"/>. The
+    /// server fails it with a <see cref="MessageBodyException"/> naming the cause.
+    /// </summary>
+    public void Fail(Exception failure) => _writer.TryComplete(failure);
 }

@@ -15,8 +15,10 @@ namespace ActorSmtp.Sinks.Testing;
 /// <para>
 /// The rules: store exactly the bytes of the body (binary, dots, no CR LF added), whether they arrive at once
 /// or streamed in many chunks; answer every Store exactly once, to its sender, with its MessageId; when the
-/// body fails midway, store nothing and do not answer Stored; when <see cref="SinkProtocol.Store.Timeout"/>
-/// passes, answer a failure in time and store nothing, not even later; keep concurrent stores apart. Only
+/// body fails midway, store nothing and do not answer Stored, and when the client caused it
+/// (<see cref="MessageBodyException.IsClientFault"/>) answer <see cref="SinkProtocol.Abandoned"/>; when
+/// <see cref="SinkProtocol.Store.Timeout"/> passes after the body ended, answer a failure in time and store
+/// nothing, not even later, but never time out while the body is still arriving; keep concurrent stores apart. Only
 /// observable behaviour is tested: how the sink reads the body (<see cref="MessageBody.Source"/> or
 /// <see cref="MessageBody.ReadAllAsync"/>) is its own choice.
 /// </para>
@@ -60,7 +62,7 @@ public abstract partial class SinkContract : Akka.TestKit.Xunit2.TestKit
     /// <summary>False for a sink that refuses every message (the reject sink): it must never answer Stored.</summary>
     protected virtual bool AcceptsMessages => true;
 
-    /// <summary>The <see cref="SinkProtocol.Store.Timeout"/> given in the timeout fact.</summary>
+    /// <summary>The <see cref="SinkProtocol.Store.Timeout"/> given in the slow-body fact (which waits three times as long).</summary>
     protected virtual TimeSpan StoreTimeout => TimeSpan.FromMilliseconds(300);
 
     /// <summary>How much later than <see cref="StoreTimeout"/> the failure answer may come.</summary>

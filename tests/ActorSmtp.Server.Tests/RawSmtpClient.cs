@@ -115,6 +115,13 @@ internal sealed class RawSmtpClient : IAsyncDisposable
         }
     }
 
+    /// <summary>Resets the connection (RST, not FIN): SO_LINGER with a zero timeout, then close.</summary>
+    public void Reset()
+    {
+        _client.LingerState = new LingerOption(true, 0);
+        _client.Dispose();
+    }
+
     public ValueTask DisposeAsync()
     {
         _client.Dispose();

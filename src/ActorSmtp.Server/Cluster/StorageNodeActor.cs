@@ -47,17 +47,16 @@ internal sealed class StorageNodeActor : ReceiveActor
             Sender.Tell(new SinkProtocol.TemporaryFailure(id, "message is being stored already"));
             return;
         }
-        var channel = Channel.CreateBounded<ReadOnlyMemory<byte>>(
-            new BoundedChannelOptions(ChunksInFlight) { SingleReader = true, SingleWriter = true });
+        var (body, writer) = MessageBody.Streaming([], ChunksInFlight);
         var (kill, done) = remote.Body.Source
             .ViaMaterialized(KillSwitches.Single<byte[]>(), Keep.Right)
-            .ToMaterialized(Sink.ForEachAsync<byte[]>(1, chunk => channel.Writer.WriteAsync(chunk).AsTask()), Keep.Both)
+            .ToMaterialized(Sink.ForEachAsync<byte[]>(1, chunk => writer.WriteAsync(chunk).AsTask()), Keep.Both)
             .Run(_materializer);
-        done.ContinueWith(t => channel.Writer.TryComplete(t.IsFaulted ? t.Exception!.GetBaseException() : null),
+        done.ContinueWith(t => writer.TryComplete(t.IsFaulted ? t.Exception!.GetBaseException() : null),
             TaskContinuationOptions.ExecuteSynchronously);
-        _transfers[id] = new Transfer(Sender, kill, channel.Writer);
-        var store = new SinkProtocol.Store(remote.Envelope.ToEnvelope(), SniffedHeaders.Parse(remote.HeaderBlock),
-            new MessageBody([], channel.Reader)) { Timeout = remote.Timeout };
+        _transfers[id] = new Transfer(Sender, kill, writer);
+        var store = new SinkProtocol.Store(remote.Envelope.ToEnvelope(), SniffedHeaders.Parse(remote.HeaderBlock), body)
+            { Timeout = remote.Timeout };
         _sinks.Tell(store, Self);
     }
 

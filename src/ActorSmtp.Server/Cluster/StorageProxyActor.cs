@@ -5,6 +5,7 @@ using Akka.Streams;
 using Akka.Streams.Dsl;
 using ActorSmtp.Server.Configuration;
 using ClusterSettings = ActorSmtp.Server.Configuration.ClusterSettings;
+using ActorSmtp.Server.Sinks;
 using ActorSmtp.Sinks;
 using static ActorSmtp.Server.Cluster.StorageProtocol;
 
@@ -80,7 +81,7 @@ internal sealed class StorageProxyActor : ReceiveActor, IWithTimers
             return;
         }
         var node = _storage[_next++ % _storage.Count];
-        var pending = new Pending(store, Sender, node, DateTime.UtcNow + _deadline);
+        var pending = new Pending(store, Sender, node);
         _pending[store.MessageId] = pending;
         var self = Self;
         store.Body.Source
@@ -129,7 +130,7 @@ internal sealed class StorageProxyActor : ReceiveActor, IWithTimers
     private void Expire()
     {
         var now = DateTime.UtcNow;
-        foreach (var pending in _pending.Values.Where(p => p.Deadline <= now).ToArray())
+        foreach (var pending in _pending.Values.Where(p => p.IsOverdue(now, _deadline)).ToArray())
             Answer(pending, new SinkProtocol.TemporaryFailure(pending.Store.MessageId, $"storage node {pending.Node} did not answer in time"));
     }
 
@@ -157,5 +158,15 @@ internal sealed class StorageProxyActor : ReceiveActor, IWithTimers
         public static readonly CheckDeadlines Instance = new();
     }
 
-    private sealed record Pending(SinkProtocol.Store Store, IActorRef ReplyTo, Address Node, DateTime Deadline);
+    /// <summary>A message on its way; its deadline runs from the end of its body, as the sinks' own do.</summary>
+    private sealed class Pending(SinkProtocol.Store store, IActorRef replyTo, Address node)
+    {
+        private BodyDeadline _deadline = new(store.Body);
+
+        public SinkProtocol.Store Store { get; } = store;
+        public IActorRef ReplyTo { get; } = replyTo;
+        public Address Node { get; } = node;
+
+        public bool IsOverdue(DateTime now, TimeSpan deadline) => _deadline.IsOverdue(now, deadline);
+    }
 }

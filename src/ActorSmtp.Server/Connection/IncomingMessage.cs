@@ -20,7 +20,7 @@ internal sealed class IncomingMessage(string id, DateTimeOffset receivedAt, int 
 
     private readonly HeaderBlockSniffer _headers = new(maxHeaderBytes);
     private List<ReadOnlyMemory<byte>> _held = [];
-    private Channel<ReadOnlyMemory<byte>>? _channel;
+    private ChannelWriter<ReadOnlyMemory<byte>>? _writer;
     private byte[]? _chunk;
     private int _filled;
     private readonly Queue<ReadOnlyMemory<byte>> _unsent = new(); // chunks the full channel has not taken yet
@@ -37,7 +37,7 @@ internal sealed class IncomingMessage(string id, DateTimeOffset receivedAt, int 
     /// <summary>The sink's answer when it came before the end of data.</summary>
     public SinkProtocol.Result? EarlyResult { get; private set; }
 
-    public bool IsStreaming => _channel is not null;
+    public bool IsStreaming => _writer is not null;
     public bool HeadersComplete => _headers.IsComplete;
 
     /// <summary>The header block reached the size cap without ending: the message is refused (552 5.3.4).</summary>
@@ -67,13 +67,9 @@ internal sealed class IncomingMessage(string id, DateTimeOffset receivedAt, int 
     /// <summary>Sends the body as a stream: held chunks first, then whatever arrives later.</summary>
     public SinkProtocol.Store StartStreaming(SmtpEnvelope envelope)
     {
-        _channel = Channel.CreateBounded<ReadOnlyMemory<byte>>(new BoundedChannelOptions(ChunksInFlight)
-        {
-            SingleReader = true,
-            SingleWriter = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
-        return MarkSent(envelope, new MessageBody(TakeHeld(), _channel.Reader));
+        var (body, writer) = MessageBody.Streaming(TakeHeld(), ChunksInFlight);
+        _writer = writer;
+        return MarkSent(envelope, body);
     }
 
     /// <summary>Sends a message that ended before it had to stream: the whole body is in memory already.</summary>
@@ -89,35 +85,38 @@ internal sealed class IncomingMessage(string id, DateTimeOffset receivedAt, int 
         Emit();
         if (!RetryBlocked())
             return false;
-        _channel?.Writer.TryComplete();
+        _writer?.TryComplete(); // the body has ended: the sink's timeout starts now
         return true;
     }
 
     /// <summary>Offers the chunks the full channel refused, in order; true when none is left waiting.</summary>
     public bool RetryBlocked()
     {
-        while (_unsent.TryPeek(out var chunk) && _channel!.Writer.TryWrite(chunk))
+        while (_unsent.TryPeek(out var chunk) && _writer!.TryWrite(chunk))
             _unsent.Dequeue();
         return !IsBlocked;
     }
 
-    public ValueTask<bool> WaitForRoom() => _channel!.Writer.WaitToWriteAsync();
+    public ValueTask<bool> WaitForRoom() => _writer!.WaitToWriteAsync();
 
-    /// <summary>Records an answer that came before the end of data; the rest of the body is dropped.</summary>
-    public void AnswerEarly(SinkProtocol.Result result)
+    /// <summary>Records an answer that came before the end of data (or the sink's timeout); the rest of the body is dropped.</summary>
+    public void AnswerEarly(SinkProtocol.Result result, BodyFailureCause cause = BodyFailureCause.SinkAnswered)
     {
         EarlyResult ??= result;
-        Fail(new OperationCanceledException("The sink answered before the end of data."));
+        Fail(new MessageBodyException(cause, cause == BodyFailureCause.SinkTimeout
+            ? "The sink stopped taking the body for longer than its timeout."
+            : "The sink answered before the end of data."));
     }
 
     /// <summary>Fails the body stream so the sink discards what it wrote, and drops all further bytes.</summary>
-    public void Fail(Exception reason)
+    /// <remarks>The cause tells the sink's supervisor whether the sink had any part in it (circuit breaker, fallback).</remarks>
+    public void Fail(MessageBodyException reason)
     {
         IsDiscarding = true;
         _held.Clear();
         _chunk = null;
         _unsent.Clear();
-        _channel?.Writer.TryComplete(reason);
+        _writer?.TryComplete(reason);
     }
 
     private SinkProtocol.Store MarkSent(SmtpEnvelope envelope, MessageBody body)
@@ -140,7 +139,7 @@ internal sealed class IncomingMessage(string id, DateTimeOffset receivedAt, int 
         ReadOnlyMemory<byte> chunk = _chunk.AsMemory(0, _filled);
         _chunk = null;
         _filled = 0;
-        if (_channel is null)
+        if (_writer is null)
             _held.Add(chunk);
         else
         {

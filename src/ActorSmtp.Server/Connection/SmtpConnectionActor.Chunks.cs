@@ -1,6 +1,7 @@
 using System.Buffers;
 using ActorSmtp.Protocol.Data;
 using ActorSmtp.Protocol.Session;
+using ActorSmtp.Sinks;
 
 namespace ActorSmtp.Server.Connection;
 
@@ -61,7 +62,7 @@ internal sealed partial class SmtpConnectionActor
     {
         if (_message is null || _session.State is SessionState.ReceivingData or SessionState.BetweenChunks)
             return;
-        _message.Fail(new OperationCanceledException("The transaction ended before the last BDAT chunk."));
+        _message.Fail(new MessageBodyException(BodyFailureCause.TransactionEnded, "The transaction ended before the last BDAT chunk."));
         _message = null;
     }
 }

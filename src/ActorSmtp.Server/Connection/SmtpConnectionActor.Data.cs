@@ -45,11 +45,11 @@ internal sealed partial class SmtpConnectionActor
             _body.Decode(input[..take], output, out var consumed, out var written);
             reader.Advance(consumed);
             if (!message.IsDiscarding && _body.Size > settings.Session.MaxMessageSize)
-                message.Fail(new InvalidDataException("The message exceeds the size limit.")); // counted, not buffered (RFC 1870)
+                message.Fail(new MessageBodyException(BodyFailureCause.MessageTooLarge, "The message exceeds the size limit.")); // counted, not buffered (RFC 1870)
             else
                 message.Commit(written);
             if (message.HeaderTooLarge && !message.IsDiscarding)
-                message.Fail(new InvalidDataException("The header block exceeds max-header-size.")); // refused at the end
+                message.Fail(new MessageBodyException(BodyFailureCause.HeaderTooLarge, "The header block exceeds max-header-size.")); // refused at the end
 
             if (!message.StoreSent && !message.IsDiscarding && message.HeadersComplete && !_body.IsComplete)
                 SendToSink(message.StartStreaming(Envelope(message)));
@@ -60,14 +60,14 @@ internal sealed partial class SmtpConnectionActor
     /// <summary>The terminator arrived: refuse, or complete the body and wait for the sink.</summary>
     private bool EndOfData(IncomingMessage message)
     {
-        var refusal = _body.SawBareLineEnding ? StandardReplies.BareLineEndingInData
-            : _body.Size > settings.Session.MaxMessageSize ? StandardReplies.MessageTooBig
-            : message.HeaderTooLarge ? StandardReplies.HeaderTooLarge
-            : settings.Limits.RejectLongDataLines && _body.LongestLine > MaxDataLineLength ? StandardReplies.DataLineTooLong
-            : null;
+        var (refusal, cause) = _body.SawBareLineEnding ? (StandardReplies.BareLineEndingInData, BodyFailureCause.InvalidData)
+            : _body.Size > settings.Session.MaxMessageSize ? (StandardReplies.MessageTooBig, BodyFailureCause.MessageTooLarge)
+            : message.HeaderTooLarge ? (StandardReplies.HeaderTooLarge, BodyFailureCause.HeaderTooLarge)
+            : settings.Limits.RejectLongDataLines && _body.LongestLine > MaxDataLineLength ? (StandardReplies.DataLineTooLong, BodyFailureCause.InvalidData)
+            : (null, default);
         if (refusal is not null)
         {
-            message.Fail(new InvalidDataException(refusal.Text));
+            message.Fail(new MessageBodyException(cause, refusal.Text)); // the client's fault: the sink is not blamed
             return Finish(refusal, delivered: false);
         }
         if (message.EarlyResult is { } early)
@@ -154,11 +154,11 @@ internal sealed partial class SmtpConnectionActor
         Log.Warning("Sink did not answer for message {0} within {1}", _message.Id, settings.SinkTimeout);
         if (_suspension == Suspension.SinkResult)
         {
-            _message.Fail(new TimeoutException("The sink did not answer in time."));
+            _message.Fail(new MessageBodyException(BodyFailureCause.SinkTimeout, "The sink did not answer in time."));
             OnSinkResult(failure);
             return;
         }
-        _message.AnswerEarly(failure);
+        _message.AnswerEarly(failure, BodyFailureCause.SinkTimeout);
         ResumeIfWaitingForRoom();
     }
 

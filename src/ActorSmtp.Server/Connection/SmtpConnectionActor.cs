@@ -105,7 +105,7 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
 
     protected override void PostStop()
     {
-        _message?.Fail(new IOException("The connection closed before the end of data."));
+        _message?.Fail(new MessageBodyException(BodyFailureCause.ConnectionClosed, "The connection closed before the end of data."));
         _transport?.Dispose();
         _telemetry?.End(_session, _tls);
     }
@@ -207,7 +207,7 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
         if (_closing || _transport.IsWriting || Handshaking)
         {
             // The client stopped reading our replies, or is mid-handshake: no 421 can reach it, so just cut.
-            _message?.Fail(new TimeoutException("The client stopped reading."));
+            _message?.Fail(new MessageBodyException(BodyFailureCause.ClientTimeout, "The client stopped reading."));
             _transport.Dispose();
             return;
         }
@@ -221,7 +221,7 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
             SinkTimedOut();
             return;
         }
-        _message?.Fail(new TimeoutException("DATA timed out."));
+        _message?.Fail(new MessageBodyException(BodyFailureCause.ClientTimeout, "DATA timed out."));
         Log.Info("Closing {0}: timeout in state {1}", _transport.RemoteEndPoint, _session.State);
         _session.Close();
         Reply(settings.Session.Replies.Timeout);
@@ -231,7 +231,7 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
     /// <summary>The client closed its side: whatever transaction is open is abandoned (RFC 5321 §3.8).</summary>
     private void LoseClient()
     {
-        _message?.Fail(new IOException("The client closed the connection before the end of data."));
+        _message?.Fail(new MessageBodyException(BodyFailureCause.ConnectionClosed, "The client closed the connection before the end of data."));
         _message = null;
         Close();
     }

@@ -18,6 +18,7 @@ internal sealed class FanOutStore : UntypedActor
     private readonly Destination[] _destinations;
     private readonly IActorRef _replyTo;
     private readonly string?[] _locations;
+    private readonly TimeSpan _deadline;
 
     public FanOutStore(SinkProtocol.Store store, Destination[] destinations, IActorRef replyTo, TimeSpan deadline)
     {
@@ -25,7 +26,7 @@ internal sealed class FanOutStore : UntypedActor
         _destinations = destinations;
         _replyTo = replyTo;
         _locations = new string?[destinations.Length];
-        Context.SetReceiveTimeout(deadline); // the sinks' supervisors answer in time; this only guards against a lost answer
+        _deadline = deadline;
     }
 
     /// <summary>A sink and the recipients whose copy it stores.</summary>
@@ -39,6 +40,10 @@ internal sealed class FanOutStore : UntypedActor
             var envelope = _store.Envelope with { MessageId = CopyId(i), RcptTo = _destinations[i].Recipients };
             _destinations[i].Sink.Tell(new SinkProtocol.Store(envelope, _store.Headers, copies[i]), Self);
         }
+        // The sinks' supervisors answer in time; this only guards against a lost answer. Like theirs, its clock
+        // starts when the body has ended: a slow client is not a lost answer.
+        var self = Self;
+        _store.Body.Ended.ContinueWith(_ => self.Tell(BodyEnded.Instance), TaskContinuationOptions.ExecuteSynchronously);
     }
 
     protected override void OnReceive(object message)
@@ -53,6 +58,9 @@ internal sealed class FanOutStore : UntypedActor
             case SinkProtocol.Result failure when IndexOf(failure.MessageId) >= 0:
                 Answer(failure with { MessageId = _store.MessageId });
                 break;
+            case BodyEnded:
+                Context.SetReceiveTimeout(_deadline);
+                break;
             case ReceiveTimeout:
                 Answer(new SinkProtocol.TemporaryFailure(_store.MessageId, "no answer from every sink of a fan-out"));
                 break;
@@ -60,6 +68,11 @@ internal sealed class FanOutStore : UntypedActor
                 Unhandled(message);
                 break;
         }
+    }
+
+    private sealed record BodyEnded
+    {
+        public static readonly BodyEnded Instance = new();
     }
 
     private string CopyId(int index) => $"{_store.MessageId}.{index + 1}";

@@ -35,6 +35,12 @@ internal sealed class SinkCircuit(CircuitBreakerSettings settings)
         return wasOpen;
     }
 
+    /// <summary>
+    /// The client broke its transaction off (<see cref="ActorSmtp.Sinks.SinkProtocol.Abandoned"/>): neither a success nor a
+    /// failure of the sink. A trial that ends so lets the next message be the trial.
+    /// </summary>
+    public void Abandoned() => _trialInFlight = false;
+
     /// <summary>The sink failed temporarily (error, timeout, crash); returns true if this opened the circuit.</summary>
     public bool Failed(DateTime now)
     {

@@ -11,6 +11,10 @@ namespace ActorSmtp.Server.Sinks;
 /// in time. A crashing sink is restarted after a growing pause; while it is down, while its circuit breaker
 /// is open, when it fails temporarily or misses its timeout, the message goes to the sink's fallback if it
 /// has one, else the client gets 451 at once. The sending MTA retries, so nothing is lost and nobody hangs.
+/// Only the sink's own failures count (an exception, a crash, a timeout of its own work, a temporary failure it
+/// returned): a transaction the client broke off (<see cref="SinkProtocol.Abandoned"/>) leaves breaker and fallback alone.
+/// The timeout runs from the end of the body (<see cref="MessageBody.Ended"/>), not from the Store: the time the
+/// body takes to arrive is the client's, and the connection bounds it (data-timeout, min-data-rate).
 /// </summary>
 /// <remarks>Runs on the calling thread: it only forwards and keeps a table, so it costs no thread-pool hop.</remarks>
 internal sealed class SinkSupervisor : UntypedActor, IWithTimers
@@ -101,7 +105,7 @@ internal sealed class SinkSupervisor : UntypedActor, IWithTimers
             Fail(store, replyTo, _child is null ? "sink is restarting" : "circuit breaker open");
             return;
         }
-        var pending = new Pending(store, replyTo, DateTime.UtcNow + _sink.Timeout);
+        var pending = new Pending(store, replyTo);
         var body = store.Body;
         if (_fallback is not null)
         {
@@ -118,6 +122,14 @@ internal sealed class SinkSupervisor : UntypedActor, IWithTimers
         if (!_pending.Remove(result.MessageId, out var pending))
             return; // answered already: it timed out, or the sink crashed first
         _metrics.Answered(pending.Started, result);
+        if (result is SinkProtocol.Abandoned abandoned)
+        {
+            // The client broke the transaction off: that says nothing about the sink (a trial is simply over).
+            _circuit.Abandoned();
+            _log.Debug("Sink {0}: message {1} abandoned by its client ({2})", _sink.Name, result.MessageId, abandoned.Cause);
+            pending.ReplyTo.Tell(result, ActorRefs.NoSender);
+            return;
+        }
         if (result is SinkProtocol.TemporaryFailure { ReplyText: null } failure)
         {
             _log.Warning("Sink {0} could not store message {1}: {2}", _sink.Name, result.MessageId, failure.Reason);
@@ -137,7 +149,7 @@ internal sealed class SinkSupervisor : UntypedActor, IWithTimers
         if (_pending.Count == 0)
             return;
         var now = DateTime.UtcNow;
-        foreach (var pending in _pending.Values.Where(p => p.Deadline <= now).ToArray())
+        foreach (var pending in _pending.Values.Where(p => p.IsOverdue(now, _sink.Timeout)).ToArray())
         {
             _pending.Remove(pending.Store.MessageId);
             _log.Warning("Sink {0} did not answer for message {1} within {2}", _sink.Name, pending.Store.MessageId, _sink.Timeout);
@@ -222,13 +234,17 @@ internal sealed class SinkSupervisor : UntypedActor, IWithTimers
         return TimeSpan.FromMilliseconds(capped * (1 + _restart.RandomFactor * Random.Shared.NextDouble()));
     }
 
-    private sealed class Pending(SinkProtocol.Store store, IActorRef replyTo, DateTime deadline)
+    private sealed class Pending(SinkProtocol.Store store, IActorRef replyTo)
     {
+        private BodyDeadline _deadline = new(store.Body);
+
         public SinkProtocol.Store Store { get; } = store;
         public IActorRef ReplyTo { get; } = replyTo;
-        public DateTime Deadline { get; } = deadline;
+
         public long Started { get; } = Telemetry.SinkMetrics.Now();
         public ForkedBody? Fork { get; set; }
         public RetainedBody? Copy { get; set; }
+
+        public bool IsOverdue(DateTime now, TimeSpan timeout) => _deadline.IsOverdue(now, timeout);
     }
 }

@@ -11,6 +11,7 @@ internal sealed class SinkMetrics(string sink)
     private static readonly KeyValuePair<string, object?> Permanent = new("result", "permanent_failure");
     private static readonly KeyValuePair<string, object?> Temporary = new("result", "temporary_failure");
     private static readonly KeyValuePair<string, object?> NotSent = new("result", "unavailable");
+    private static readonly KeyValuePair<string, object?> ClientAbandoned = new("result", "abandoned");
 
     /// <summary>
     /// A timestamp for the store latency, or 0 while nothing listens: reading the clock costs ~100 ns on some
@@ -26,6 +27,7 @@ internal sealed class SinkMetrics(string sink)
         var (outcome, code) = result switch
         {
             SinkProtocol.Stored => (Stored, 250),
+            SinkProtocol.Abandoned => (ClientAbandoned, 0), // the connection made its own reply (552, 550) or had no one to tell
             SinkProtocol.PermanentFailure { Code: >= 500 and <= 599 } p => (Permanent, p.Code),
             SinkProtocol.PermanentFailure => (Permanent, 451), // an invalid code: the client gets 451
             SinkProtocol.TemporaryFailure { Code: >= 400 and <= 499, ReplyText: not null } t => (Temporary, t.Code),

@@ -24,7 +24,15 @@ public sealed class SinkContractSelfTests(ITestOutputHelper output)
     {
         using var contract = new Contract(output, addCrLf: false, honourToken: false);
 
-        await Assert.ThrowsAnyAsync<Exception>(contract.Honours_Store_Timeout_by_answering_a_failure_in_time_and_storing_nothing_even_later);
+        await Assert.ThrowsAnyAsync<Exception>(contract.Honours_Store_Timeout_from_the_end_of_data_and_stores_nothing_after_a_late_failure);
+    }
+
+    [Fact]
+    public async Task A_sink_whose_timeout_runs_from_the_Store_fails_the_slow_body_fact()
+    {
+        using var contract = new Contract(output, addCrLf: false, honourToken: true, timeoutFromStore: true);
+
+        await Assert.ThrowsAnyAsync<Exception>(contract.Does_not_time_out_while_the_body_is_still_arriving);
     }
 
     [Fact]
@@ -33,15 +41,18 @@ public sealed class SinkContractSelfTests(ITestOutputHelper output)
         using var contract = new Contract(output, addCrLf: false, honourToken: true);
 
         await contract.Stores_8bit_bytes_and_lines_of_dots_as_they_are_without_adding_a_final_CRLF();
-        await contract.Honours_Store_Timeout_by_answering_a_failure_in_time_and_storing_nothing_even_later();
+        await contract.Honours_Store_Timeout_from_the_end_of_data_and_stores_nothing_after_a_late_failure();
+        await contract.Does_not_time_out_while_the_body_is_still_arriving();
+        await contract.Answers_Abandoned_with_the_cause_when_the_client_broke_the_body_off();
     }
 
     // Not public: xunit does not run it by itself; the facts above call its facts.
-    private sealed class Contract(ITestOutputHelper output, bool addCrLf, bool honourToken) : SinkContract(output)
+    private sealed class Contract(ITestOutputHelper output, bool addCrLf, bool honourToken, bool timeoutFromStore = false)
+        : SinkContract(output)
     {
         private ConcurrentDictionary<string, byte[]> Stored { get; } = new();
 
-        protected override Props CreateSink() => Props.Create(() => new InMemorySink(Stored, addCrLf, honourToken));
+        protected override Props CreateSink() => Props.Create(() => new InMemorySink(Stored, addCrLf, honourToken, timeoutFromStore));
 
         protected override Task<byte[]?> ReadStoredAsync(SinkProtocol.Stored stored) =>
             Task.FromResult(Stored.TryGetValue(stored.MessageId, out var bytes) ? bytes : null);
@@ -50,13 +61,17 @@ public sealed class SinkContractSelfTests(ITestOutputHelper output)
             Task.FromResult<IReadOnlyCollection<string>>(Stored.Keys.ToArray());
     }
 
-    private sealed class InMemorySink(ConcurrentDictionary<string, byte[]> stored, bool addCrLf, bool honourToken) : MessageSinkActor
+    private sealed class InMemorySink(ConcurrentDictionary<string, byte[]> stored, bool addCrLf, bool honourToken, bool timeoutFromStore)
+        : MessageSinkActor
     {
         protected override async Task<SinkProtocol.Result> StoreAsync(SinkProtocol.Store store, CancellationToken cancellationToken)
         {
+            using var fromStore = new CancellationTokenSource(timeoutFromStore ? store.Timeout ?? Timeout.InfiniteTimeSpan : Timeout.InfiniteTimeSpan);
+            var token = !honourToken ? CancellationToken.None : timeoutFromStore ? fromStore.Token : cancellationToken;
             var bytes = new List<byte>();
-            await foreach (var chunk in store.Body.ReadAllAsync(honourToken ? cancellationToken : CancellationToken.None))
+            await foreach (var chunk in store.Body.ReadAllAsync(token))
                 bytes.AddRange(chunk.ToArray());
+            await Task.Delay(20, token); // its storage takes a moment
             if (addCrLf)
                 bytes.AddRange("\r\n"u8.ToArray());
             stored[store.MessageId] = bytes.ToArray();

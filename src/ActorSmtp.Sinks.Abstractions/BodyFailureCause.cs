@@ -1,0 +1,29 @@
+namespace ActorSmtp.Sinks;
+
+/// <summary>Why a <see cref="MessageBody"/> failed before its end of data (see <see cref="MessageBodyException"/>).</summary>
+public enum BodyFailureCause
+{
+    /// <summary>The connection closed before the end of data: the client hung up (FIN or RST), or the server shut it.</summary>
+    ConnectionClosed,
+
+    /// <summary>The client was too slow: <c>data-timeout</c>, <c>min-data-rate</c>, or it stopped reading replies.</summary>
+    ClientTimeout,
+
+    /// <summary>The body exceeded <c>max-message-size</c> (the client gets 552 5.3.4).</summary>
+    MessageTooLarge,
+
+    /// <summary>The header block exceeded <c>max-header-size</c> (552 5.3.4).</summary>
+    HeaderTooLarge,
+
+    /// <summary>The body broke the line rules: a bare CR or LF (550 5.6.11), or a line longer than RFC 5321 allows.</summary>
+    InvalidData,
+
+    /// <summary>The client ended the transaction before the last BDAT chunk (RSET, QUIT, EHLO, a refused chunk).</summary>
+    TransactionEnded,
+
+    /// <summary>The sink answered before the end of data; the rest of the body is not wanted.</summary>
+    SinkAnswered,
+
+    /// <summary>The sink stopped taking the body (its storage stalled) for longer than its timeout; the connection gave up on it.</summary>
+    SinkTimeout,
+}
