@@ -21,6 +21,12 @@ public enum BodyFailureCause
     /// <summary>The client ended the transaction before the last BDAT chunk (RSET, QUIT, EHLO, a refused chunk).</summary>
     TransactionEnded,
 
+    /// <summary>
+    /// The node that received the message (a cluster's front node) stopped sending it: its client broke it off,
+    /// or that node or the network to it failed. Nothing the sink that stores it did.
+    /// </summary>
+    SenderFailed,
+
     /// <summary>The sink answered before the end of data; the rest of the body is not wanted.</summary>
     SinkAnswered,
 

@@ -73,6 +73,32 @@ public sealed class StorageRoleTests(ITestOutputHelper output)
         using var client = await ConnectAsync(front);
         var error = await Assert.ThrowsAsync<SmtpCommandException>(() => client.SendAsync(Message("no storage", "x")));
         Assert.Equal(451, (int)error.StatusCode);
+        Assert.Equal("4.4.1 storage node unreachable, try again later", error.Message); // says what failed
+    }
+
+    [Fact]
+    public async Task Clients_hanging_up_on_a_front_node_never_open_the_storage_nodes_circuit_breaker()
+    {
+        // Named temporary files, so that each transfer's arrival on (and removal from) the storage node can be seen.
+        await using var storage = await ClusterTestNode.StartAsync(["storage"], hocon: "actorsmtp.sinks.file.temporary-files = named");
+        await using var front = await ClusterTestNode.StartAsync(["smtp"], storage.Seed);
+        await ClusterTestNode.WaitForAsync(() => front.UpMembers() == 2 && storage.UpMembers() == 2, TimeSpan.FromSeconds(20), "2 nodes up");
+        bool Transferring() => Directory.Exists(storage.MailDirectory) && Directory.GetFiles(storage.MailDirectory, ".*.tmp").Length > 0;
+        const int aborts = 8; // the default breaker opens after 5 failures in a row
+        for (var i = 0; i < aborts; i++)
+        {
+            await using (var client = await RawSmtpClient.GreetedAsync(front.EndPoint))
+            {
+                await client.BeginDataAsync();
+                await client.SendAsync("Subject: abandoned\r\n\r\n" + string.Concat(Enumerable.Repeat("partial body line\r\n", 5000)));
+                await ClusterTestNode.WaitForAsync(Transferring, TimeSpan.FromSeconds(10), $"transfer {i} started");
+            } // hung up mid-DATA
+            await ClusterTestNode.WaitForAsync(() => !Transferring(), TimeSpan.FromSeconds(10), $"transfer {i} abandoned");
+        }
+
+        using var mail = await ConnectAsync(front);
+        Assert.StartsWith("2.0.0 Ok: queued as ", await mail.SendAsync(Message("after the aborts", "still stored")));
+        Assert.Single(storage.StoredMessages());
     }
 
     [Fact]
@@ -103,7 +129,7 @@ public sealed class StorageRoleTests(ITestOutputHelper output)
             await client.SendAsync("the rest\r\n.\r\n");
             var reply = await client.ReadReplyAsync();
             output.WriteLine($"{reply[0]} after {(DateTime.UtcNow - started).TotalSeconds:F1} s");
-            Assert.StartsWith("451", reply[0]);
+            Assert.Equal("451 4.4.1 storage node unreachable, try again later", reply[0]);
             Assert.Empty(storage.StoredMessages());
         }
         finally

@@ -52,7 +52,11 @@ internal sealed class StorageNodeActor : ReceiveActor
             .ViaMaterialized(KillSwitches.Single<byte[]>(), Keep.Right)
             .ToMaterialized(Sink.ForEachAsync<byte[]>(1, chunk => writer.WriteAsync(chunk).AsTask()), Keep.Both)
             .Run(_materializer);
-        done.ContinueWith(t => writer.TryComplete(t.IsFaulted ? t.Exception!.GetBaseException() : null),
+        // A stream that fails was broken off by the front node (its client hung up, overran a limit, or the node or
+        // the network failed): never this node's sinks' fault, so it must not count toward their circuit breakers.
+        done.ContinueWith(t => writer.TryComplete(t.IsFaulted
+                ? new MessageBodyException(BodyFailureCause.SenderFailed, $"The front node stopped sending the message: {t.Exception!.GetBaseException().Message}")
+                : null),
             TaskContinuationOptions.ExecuteSynchronously);
         _transfers[id] = new Transfer(Sender, kill, writer);
         var store = new SinkProtocol.Store(remote.Envelope.ToEnvelope(), SniffedHeaders.Parse(remote.HeaderBlock), body)

@@ -76,8 +76,9 @@ internal sealed class StorageProxyActor : ReceiveActor, IWithTimers
         if (_pending.ContainsKey(store.MessageId) || _storage.Count == 0)
         {
             _failed++;
-            Sender.Tell(new SinkProtocol.TemporaryFailure(store.MessageId,
-                _storage.Count == 0 ? "no storage node is up and reachable" : "message is being stored already"));
+            Sender.Tell(_storage.Count == 0
+                ? Unreachable(store.MessageId, "no storage node is up and reachable")
+                : new SinkProtocol.TemporaryFailure(store.MessageId, "message is being stored already"));
             return;
         }
         var node = _storage[_next++ % _storage.Count];
@@ -123,7 +124,7 @@ internal sealed class StorageProxyActor : ReceiveActor, IWithTimers
         foreach (var pending in _pending.Values.Where(p => p.Node.Equals(node)).ToArray())
         {
             _log.Warning("Message {0}: {1} ({2}) before it answered", pending.Store.MessageId, reason, node);
-            Answer(pending, new SinkProtocol.TemporaryFailure(pending.Store.MessageId, reason));
+            Answer(pending, Unreachable(pending.Store.MessageId, reason));
         }
     }
 
@@ -131,8 +132,15 @@ internal sealed class StorageProxyActor : ReceiveActor, IWithTimers
     {
         var now = DateTime.UtcNow;
         foreach (var pending in _pending.Values.Where(p => p.IsOverdue(now, _deadline)).ToArray())
-            Answer(pending, new SinkProtocol.TemporaryFailure(pending.Store.MessageId, $"storage node {pending.Node} did not answer in time"));
+            Answer(pending, Unreachable(pending.Store.MessageId, $"storage node {pending.Node} did not answer in time"));
     }
+
+    /// <summary>
+    /// The client's 451 says what failed (RFC 3463 4.4.1: no answer from host), not Postfix's "queue file write
+    /// error", which would send an operator looking at a disk.
+    /// </summary>
+    private static SinkProtocol.TemporaryFailure Unreachable(string messageId, string reason) =>
+        new(messageId, reason, 451, "4.4.1", "storage node unreachable, try again later");
 
     private void Answer(Pending pending, SinkProtocol.Result result)
     {
