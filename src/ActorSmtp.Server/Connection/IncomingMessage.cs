@@ -115,6 +115,7 @@ internal sealed class IncomingMessage(string id, DateTimeOffset receivedAt, int 
     {
         IsDiscarding = true;
         _held.Clear();
+        _headers.Forget();
         _chunk = null;
         _unsent.Clear();
         _channel?.Writer.TryComplete(reason);
