@@ -40,7 +40,7 @@ internal sealed partial class SmtpListenerActor
                     continue;
                 }
                 refuseNext = false;
-                RefuseUnheard(socket, refusal);
+                AnswerAndClose(socket, refusal);
                 spare.Restore();
                 self.Tell(ListenerProtocol.DescriptorsExhausted.Instance);
             }
@@ -65,8 +65,8 @@ internal sealed partial class SmtpListenerActor
         }
     }
 
-    /// <summary>The same as <see cref="Refuse"/>, outside the actor: the reply (unless implicit TLS), then the close.</summary>
-    private static void RefuseUnheard(Socket socket, Protocol.Replies.SmtpReply? refusal)
+    /// <summary>A refused connection's end: the reply (none on implicit TLS, where it could not be read), then the close; never blocks.</summary>
+    private static void AnswerAndClose(Socket socket, Protocol.Replies.SmtpReply? refusal)
     {
         try
         {

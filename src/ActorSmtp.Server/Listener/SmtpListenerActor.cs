@@ -246,17 +246,7 @@ internal sealed partial class SmtpListenerActor : UntypedActor, IWithTimers
     {
         _log.Warning("Refusing {0}: {1}", PeerOf(socket), why);
         Telemetry.SmtpMetrics.ConnectionRefused(reason);
-        try
-        {
-            socket.Blocking = false;
-            if (_endpoints[endpoint].Tls != EndpointTls.Implicit)
-                socket.Send(reply.Bytes.Span, SocketFlags.None, out _);
-            socket.Shutdown(SocketShutdown.Both);
-        }
-        catch (SocketException)
-        {
-        }
-        socket.Dispose();
+        AnswerAndClose(socket, _endpoints[endpoint].Tls != EndpointTls.Implicit ? reply : null);
     }
 
     private void CheckDeadlines()
