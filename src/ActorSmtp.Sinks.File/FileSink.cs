@@ -36,8 +36,13 @@ public sealed class FileSink : MessageSinkActor
     // (backpressure); fsync and rename happen on the committer's threads.
     private const int MaxMessageIdLength = 128;
 
+    /// <summary>While temporary files are named for want of O_TMPFILE, how often a store tries unnamed ones again.</summary>
+    internal static readonly TimeSpan UnnamedRetryInterval = TimeSpan.FromSeconds(1);
+
     private readonly string _directory;
-    private readonly UnnamedFiles? _unnamed;
+    private readonly bool _unnamedWanted;
+    private UnnamedFiles? _unnamed;
+    private long _nextUnnamedTry;
     private readonly GroupCommitter _committer;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
@@ -58,9 +63,8 @@ public sealed class FileSink : MessageSinkActor
         _directory = Path.GetFullPath(directory);
         Directory.CreateDirectory(_directory);
         RemoveDebris(_directory, _log);
-        _unnamed = UnnamedWanted(config) ? UnnamedFiles.TryOpen(_directory) : null;
-        if (_unnamed is null)
-            _log.Info("file sink: temporary files in {0} are hidden names (.<id>.eml.tmp) renamed when complete", _directory);
+        _unnamedWanted = UnnamedWanted(config);
+        OpenUnnamed();
         // syncfs flushes the whole file system, so concurrent ones would repeat each other's work: one at a
         // time, each for every message waiting (the batches grow while it runs), pipelined (see DiskFlush).
         _committer = flush.DataCoversNames
@@ -112,6 +116,7 @@ public sealed class FileSink : MessageSinkActor
         var id = store.MessageId;
         if (!IsSafeFileName(id))
             return new SinkProtocol.TemporaryFailure(id, $"file sink: message id \"{id}\" is not a safe file name");
+        CheckDirectory();
         var files = new MessageFiles(_directory, id, _unnamed);
         try
         {
@@ -142,9 +147,59 @@ public sealed class FileSink : MessageSinkActor
     {
         if (message is FileSinkProtocol.GetCommitStatistics)
             Sender.Tell(_committer.Statistics);
+        else if (message is FileSinkProtocol.GetTemporaryFiles)
+            Sender.Tell(new FileSinkProtocol.TemporaryFiles(Unnamed: _unnamed is not null));
         else
             Unhandled(message);
     }
+
+    /// <summary>
+    /// Before each store: the open directory must still be the one its path names (see
+    /// <see cref="UnnamedFiles.IsStillAt"/>), else it is opened again, as at start; and a sink that fell
+    /// back to named temporaries (a read-only folder at start) tries unnamed ones again, at most once per
+    /// <see cref="UnnamedRetryInterval"/>. Named temporaries go by path and need neither.
+    /// </summary>
+    private void CheckDirectory()
+    {
+        if (_unnamed is { } unnamed && !unnamed.IsStillAt())
+        {
+            _log.Warning("file sink: {0} is no longer the directory opened at start (deleted, recreated or mounted over): opening it again", _directory);
+            _unnamed = null;
+            unnamed.Dispose(); // a store still linking through it fails (451) instead of writing out of sight
+            OpenUnnamed();
+        }
+        else if (_unnamed is null && _unnamedWanted && Environment.TickCount64 >= _nextUnnamedTry)
+        {
+            OpenUnnamed();
+            if (_unnamed is not null)
+                _log.Info("file sink: temporary files in {0} are unnamed (O_TMPFILE) again", _directory);
+        }
+    }
+
+    /// <summary>Unnamed temporary files in the directory (created if missing, as at start), else named ones.</summary>
+    private void OpenUnnamed()
+    {
+        try
+        {
+            Directory.CreateDirectory(_directory);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _log.Warning("file sink: cannot create {0}: {1}", _directory, ex.Message); // each store fails with 451 then
+        }
+        _unnamed = _unnamedWanted ? UnnamedFiles.TryOpen(_directory) : null;
+        if (_unnamed is not null)
+        {
+            _namedLogged = false;
+            return;
+        }
+        _nextUnnamedTry = Environment.TickCount64 + (long)UnnamedRetryInterval.TotalMilliseconds;
+        if (!_namedLogged)
+            _log.Info("file sink: temporary files in {0} are hidden names (.<id>.eml.tmp) renamed when complete", _directory);
+        _namedLogged = true;
+    }
+
+    private bool _namedLogged;
 
     protected override void PostStop()
     {

@@ -15,4 +15,17 @@ internal static class FileSinkProtocol
 
     /// <summary>How many commit batches ran (one directory fsync each) and how many messages they committed.</summary>
     public sealed record CommitStatistics(long Batches, long Messages);
+
+    /// <summary>Asks which <see cref="TemporaryFiles"/> the sink uses now.</summary>
+    public sealed record GetTemporaryFiles
+    {
+        public static readonly GetTemporaryFiles Instance = new();
+
+        private GetTemporaryFiles()
+        {
+        }
+    }
+
+    /// <summary>Unnamed temporary files (O_TMPFILE), or hidden names renamed when complete.</summary>
+    public sealed record TemporaryFiles(bool Unnamed);
 }

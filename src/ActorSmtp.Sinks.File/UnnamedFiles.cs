@@ -33,15 +33,29 @@ internal sealed class UnnamedFiles : IDisposable
     private const int FollowSymlink = 0x400; // AT_SYMLINK_FOLLOW: link what /proc/self/fd/N points to
     private const int ReadWriteForAll = 0b110_110_110; // 0666, less the umask, as File.OpenHandle creates
 
+    private const int EmptyPathStat = 0x1000; // AT_EMPTY_PATH for statx: the descriptor itself
+    private const uint InodeNumber = 0x100; // STATX_INO (the device is always filled in)
+
     private readonly SafeFileHandle _directory;
     private readonly string _directoryPath;
+    private readonly (uint Major, uint Minor, ulong Inode)? _identity;
     private bool _throughProc;
 
     private UnnamedFiles(SafeFileHandle directory, string directoryPath)
     {
         _directory = directory;
         _directoryPath = directoryPath;
+        _identity = Identity(directory);
     }
+
+    /// <summary>
+    /// True while the path still names the directory this holds open. Issue 15 §0c: deleted and recreated,
+    /// the open directory is the deleted one (every create fails); with a volume mounted over it, it is the
+    /// hidden one underneath, where linked files are out of the user's sight and the directory fsync by path
+    /// flushes another file system. The device and inode of the path against those of the descriptor tell.
+    /// </summary>
+    /// <remarks>Where statx(2) is missing (glibc before 2.28, Linux before 4.11) nothing can be told, and it says true.</remarks>
+    public bool IsStillAt() => _identity is not { } held || Identity(_directoryPath) == held;
 
     /// <summary>Unnamed files for <paramref name="directory"/>, or null where they cannot be created and linked there.</summary>
     /// <param name="directory">The directory.</param>
@@ -73,6 +87,8 @@ internal sealed class UnnamedFiles : IDisposable
     /// <summary>Gives the open unnamed <paramref name="file"/> the name <paramref name="name"/> in the directory; fails if the name exists.</summary>
     public void Link(SafeFileHandle file, string name)
     {
+        if (!IsStillAt())
+            throw new IOException($"{_directoryPath} is no longer the directory the file sink opened (deleted, recreated or mounted over)");
         var linked = _throughProc
             ? linkat(CurrentDirectory, $"/proc/self/fd/{file.DangerousGetHandle()}", _directory, name, FollowSymlink)
             : linkat(file, "", _directory, name, EmptyPath);
@@ -108,7 +124,35 @@ internal sealed class UnnamedFiles : IDisposable
         return false;
     }
 
+    // struct statx (linux/stat.h) is the same on every architecture: stx_ino at 32, stx_dev_major/minor at 136/140.
+    private static (uint, uint, ulong)? Identity(SafeFileHandle directory) =>
+        Identity(buffer => statx(directory, "", EmptyPathStat, InodeNumber, buffer));
+
+    private static (uint, uint, ulong)? Identity(string path) =>
+        Identity(buffer => statx(CurrentDirectory, path, 0, InodeNumber, buffer));
+
+    private static (uint, uint, ulong)? Identity(Func<byte[], int> stat)
+    {
+        var buffer = new byte[256];
+        try
+        {
+            if (stat(buffer) != 0)
+                return null;
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return null;
+        }
+        return (BitConverter.ToUInt32(buffer, 136), BitConverter.ToUInt32(buffer, 140), BitConverter.ToUInt64(buffer, 32));
+    }
+
 #pragma warning disable SYSLIB1054 // DllImport keeps this file free of unsafe code and source generation.
+    [DllImport("libc", SetLastError = true)]
+    private static extern int statx(SafeFileHandle directory, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mask, byte[] buffer);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int statx(int directory, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mask, byte[] buffer);
+
     [DllImport("libc", SetLastError = true)]
     private static extern int open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
 

@@ -102,6 +102,30 @@ public sealed class SmtpSessionTranscriptTests
     }
 
     [Fact]
+    public void Excess_recipients_count_as_errors_only_after_the_overshoot()
+    {
+        var session = new SmtpSession(new SmtpSessionOptions("mx.test", maxRecipients: 1, maxErrors: 2, recipientOvershoot: 3));
+        Run(session, "C: EHLO c|S: 250|C: MAIL FROM:<a@b.test>|S: 250|C: RCPT TO:<1@x.test>|S: 250|" +
+                     "C: RCPT TO:<2@x.test>|S: 452 4.5.3|C: RCPT TO:<3@x.test>|S: 452 4.5.3|C: RCPT TO:<4@x.test>|S: 452 4.5.3");
+        Assert.Equal(0, session.ErrorCount);
+        Run(session, "C: RCPT TO:<5@x.test>|S: 452 4.5.3");
+        Assert.Equal(1, session.ErrorCount);
+        var last = session.Execute("RCPT TO:<6@x.test>"u8);
+        Assert.StartsWith("452 4.5.3", last.Reply!.ToString());
+        Assert.Equal(SessionAction.Close, last.Action);
+        Assert.StartsWith("421 4.7.0", last.Farewell!.ToString());
+    }
+
+    [Fact]
+    public void The_recipient_overshoot_is_counted_per_transaction()
+    {
+        var session = new SmtpSession(new SmtpSessionOptions("mx.test", maxRecipients: 1, recipientOvershoot: 1));
+        Run(session, "C: EHLO c|S: 250|C: MAIL FROM:<a@b.test>|S: 250|C: RCPT TO:<1@x.test>|S: 250|C: RCPT TO:<2@x.test>|S: 452 4.5.3|" +
+                     "C: RSET|S: 250|C: MAIL FROM:<a@b.test>|S: 250|C: RCPT TO:<1@x.test>|S: 250|C: RCPT TO:<2@x.test>|S: 452 4.5.3");
+        Assert.Equal(0, session.ErrorCount);
+    }
+
+    [Fact]
     public void Accepted_domains_refuse_others_with_550_5_7_1()
     {
         var session = new SmtpSession(Options(domains: ["x.test"]));

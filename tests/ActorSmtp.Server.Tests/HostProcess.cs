@@ -11,14 +11,16 @@ internal sealed partial class HostProcess : IDisposable
     private readonly StringBuilder _output = new();
     private readonly TaskCompletionSource<int> _port = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private HostProcess(string arguments, string workingDirectory)
+    private HostProcess(string arguments, string workingDirectory, int? openFileLimit)
     {
-        var start = new ProcessStartInfo("dotnet", $"\"{Path.Combine(AppContext.BaseDirectory, "actorsmtp.dll")}\" {arguments}")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = workingDirectory,
-        };
+        var command = $"\"{Path.Combine(AppContext.BaseDirectory, "actorsmtp.dll")}\" {arguments}";
+        // Through a shell that sets the limit (soft and hard) and then becomes the host: the same process id.
+        var start = openFileLimit is { } limit
+            ? new ProcessStartInfo("bash", ["-c", $"ulimit -n {limit} && exec dotnet {command}"])
+            : new ProcessStartInfo("dotnet", command);
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.WorkingDirectory = workingDirectory;
         _process = new Process { StartInfo = start };
         _process.OutputDataReceived += (_, e) => OnLine(e.Data);
         _process.ErrorDataReceived += (_, e) => OnLine(e.Data);
@@ -36,7 +38,9 @@ internal sealed partial class HostProcess : IDisposable
         }
     }
 
-    public static HostProcess Start(string arguments, string workingDirectory) => new(arguments, workingDirectory);
+    /// <param name="openFileLimit">RLIMIT_NOFILE for the host (as <c>ulimit -n</c>); null: inherited.</param>
+    public static HostProcess Start(string arguments, string workingDirectory, int? openFileLimit = null) =>
+        new(arguments, workingDirectory, openFileLimit);
 
     /// <summary>The port from the first "listening on 127.0.0.1:PORT" line.</summary>
     public Task<int> ListeningPortAsync() => _port.Task.WaitAsync(TimeSpan.FromSeconds(30));

@@ -196,6 +196,31 @@ public sealed class RawTranscriptTests
     }
 
     [Fact]
+    public async Task A_pipelined_batch_over_max_recipients_keeps_the_session_and_delivers_to_the_first_thousand()
+    {
+        // Issue 15 §3: with the default limits, 100 excess recipients used to reach max-errors (20) and lose the transaction.
+        await using var server = await TestServer.StartAsync();
+        await using var client = await RawSmtpClient.GreetedAsync(server.EndPoint);
+        var batch = new StringBuilder("MAIL FROM:<a@b.test>\r\n");
+        for (var i = 0; i < 1100; i++)
+            batch.Append($"RCPT TO:<r{i}@x.test>\r\n");
+        await client.SendAsync(batch.Append("DATA\r\n").ToString());
+        await client.ExpectAsync("250 2.1.0");
+        for (var i = 0; i < 1000; i++)
+            await client.ExpectAsync("250 2.1.5");
+        for (var i = 0; i < 100; i++)
+            await client.ExpectAsync("452 4.5.3");
+        await client.ExpectAsync("354");
+        await client.SendAsync("Subject: many\r\n\r\nx\r\n.\r\n");
+        await client.ExpectAsync("250 2.0.0");
+        var id = Assert.Single(server.StoredMessages()).Key;
+        var json = File.ReadAllText(Path.Combine(server.MailDirectory, id + ".json"));
+        Assert.Contains("\"r999@x.test\"", json);
+        Assert.DoesNotContain("\"r1000@x.test\"", json);
+        Assert.Equal(1000, json.Split("@x.test\"").Length - 1);
+    }
+
+    [Fact]
     public async Task Other_domains_are_refused_when_accepted_domains_are_set()
     {
         await using var server = await TestServer.StartAsync("actorsmtp.accepted-domains = [\"x.test\"]");

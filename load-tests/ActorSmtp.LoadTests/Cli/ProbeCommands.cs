@@ -17,14 +17,20 @@ internal static class ProbeCommands
         var inFlight = new Option<int>("--handshakes-in-flight") { DefaultValueFactory = _ => 256 };
         var settle = new Option<string>("--settle") { Description = "wait after the last EHLO before measuring", DefaultValueFactory = _ => "3s" };
         var timeout = new Option<string>("--timeout") { Description = "limit for the whole probe", DefaultValueFactory = _ => "180s" };
+        var pendingHeaders = new Option<string>("--pending-headers")
+        {
+            Description = "go on into DATA and send this many bytes of header lines without ending the block (e.g. 100k)",
+            DefaultValueFactory = _ => "0",
+        };
         var command = new Command("idle", "Hold N idle connections (after greeting + EHLO) and report the server's RSS per connection")
         {
-            Target, connections, pid, inFlight, settle, timeout,
+            Target, connections, pid, inFlight, settle, timeout, pendingHeaders,
         };
         command.SetAction((options, cancel) => Guarded(options.GetValue(timeout)!, cancel, token =>
             new IdleConnectionsProbe(
                 LoopbackTarget.Parse(options.GetValue(Target)!), options.GetValue(connections), options.GetValue(pid),
-                options.GetValue(inFlight), UnitText.ParseDuration(options.GetValue(settle)!)).RunAsync(Console.Out, token)));
+                options.GetValue(inFlight), UnitText.ParseDuration(options.GetValue(settle)!),
+                checked((int)UnitText.ParseBytes(options.GetValue(pendingHeaders)!))).RunAsync(Console.Out, token)));
         return command;
     }
 

@@ -13,6 +13,7 @@ public sealed class HostReplies
         TooManyErrors = SmtpReply.Create(421, "4.7.0", $"{hostname} Error: too many errors");
         TooManyConnections = SmtpReply.Create(421, "4.7.0", $"{hostname} Error: too many connections");
         ShuttingDown = SmtpReply.Create(421, "4.3.2", $"{hostname} Service shutting down");
+        ResourcesExhausted = SmtpReply.Create(421, "4.3.2", $"{hostname} Error: out of system resources, try again later");
         TooManyClientConnections = SmtpReply.Create(421, "4.7.0", $"{hostname} Error: too many connections from your address");
         ConnectionRateExceeded = SmtpReply.Create(421, "4.7.0", $"{hostname} Error: too many connections from your address per minute");
         TlsSessionRateExceeded = SmtpReply.Create(421, "4.7.0", $"{hostname} Error: too many new TLS sessions from your address");
@@ -26,6 +27,9 @@ public sealed class HostReplies
     public SmtpReply TooManyErrors { get; }
     public SmtpReply TooManyConnections { get; }
     public SmtpReply ShuttingDown { get; }
+
+    /// <summary>RFC 3463 X.3.2 (system not accepting network messages): the open-file limit leaves no room for another connection.</summary>
+    public SmtpReply ResourcesExhausted { get; }
     public SmtpReply TooManyClientConnections { get; }
     public SmtpReply ConnectionRateExceeded { get; }
     public SmtpReply TlsSessionRateExceeded { get; }

@@ -17,5 +17,8 @@ public sealed class MailTransaction(Mailbox? from, MailParameters parameters)
     /// <summary>Octets announced by the BDAT chunks accepted so far (RFC 3030); 0 for a DATA transaction.</summary>
     public long ChunkOctets { get; internal set; }
 
+    /// <summary>RCPT commands refused with 452 4.5.3 because the recipient limit was reached.</summary>
+    public int ExcessRecipients { get; internal set; }
+
     internal void AddRecipient(Mailbox recipient) => _recipients.Add(recipient);
 }

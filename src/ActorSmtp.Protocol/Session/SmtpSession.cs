@@ -215,7 +215,9 @@ public sealed partial class SmtpSession(SmtpSessionOptions options, bool secure 
 
         // RFC 5321 §4.5.3.1.10: an exhausted recipient limit is a 452, and earlier recipients stay accepted.
         if (transaction.Recipients.Count >= Options.MaxRecipients)
-            return Refuse(StandardReplies.TooManyRecipients);
+            return ++transaction.ExcessRecipients <= Options.RecipientOvershoot
+                ? new SessionStep(StandardReplies.TooManyRecipients)
+                : Refuse(StandardReplies.TooManyRecipients);
         if (!IsAcceptedDomain(recipient!))
             return Refuse(StandardReplies.RelayDenied);
         if (Rates is { } rates && !rates.TryTakeRecipient())

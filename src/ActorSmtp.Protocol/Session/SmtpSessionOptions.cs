@@ -18,12 +18,14 @@ public sealed class SmtpSessionOptions
         int maxAuthFailures = 3,
         int maxJunkCommands = 100,
         bool closeOnNonSmtpCommands = true,
-        bool chunking = true)
+        bool chunking = true,
+        int recipientOvershoot = 1000)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxMessageSize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxRecipients, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxErrors, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(maxJunkCommands);
+        ArgumentOutOfRangeException.ThrowIfNegative(recipientOvershoot);
         Hostname = hostname;
         MaxMessageSize = maxMessageSize;
         MaxRecipients = maxRecipients;
@@ -37,6 +39,7 @@ public sealed class SmtpSessionOptions
         MaxJunkCommands = maxJunkCommands;
         CloseOnNonSmtpCommands = closeOnNonSmtpCommands;
         Chunking = chunking;
+        RecipientOvershoot = recipientOvershoot;
         Replies = new HostReplies(hostname);
         // CHUNKING without BINARYMIME, as Postfix: BDAT carries the same 7bit/8bitmime bodies as DATA.
         string[] keywords = [hostname, "PIPELINING", $"SIZE {maxMessageSize}", "8BITMIME", "SMTPUTF8", .. chunking ? ["CHUNKING"] : Array.Empty<string>()];
@@ -55,6 +58,13 @@ public sealed class SmtpSessionOptions
     public long MaxMessageSize { get; }
     public int MaxRecipients { get; }
     public int MaxErrors { get; }
+
+    /// <summary>
+    /// Recipients over <see cref="MaxRecipients"/> per transaction that get 452 4.5.3 without counting as errors;
+    /// each further one counts (Postfix smtpd_recipient_overshoot_limit). RFC 5321 §4.5.3.1.10: the client is
+    /// to send the rest in a new transaction, so a pipelined batch over the limit must not end the session.
+    /// </summary>
+    public int RecipientOvershoot { get; }
 
     /// <summary>Recipient domains accepted; empty means any (capture mode).</summary>
     public IReadOnlySet<string> AcceptedDomains { get; }

@@ -17,6 +17,9 @@ public sealed record ActorSmtpSettings
     public required IReadOnlyList<string> AcceptedDomains { get; init; }
     public required long MaxMessageSize { get; init; }
     public required int MaxRecipients { get; init; }
+
+    /// <summary>Recipients over max-recipients per transaction before each further one counts as an error (<c>limits.recipient-overshoot</c>).</summary>
+    public int RecipientOvershoot { get; init; } = 1000;
     public required int MaxConnections { get; init; }
     public required TimeSpan CommandTimeout { get; init; }
     public required TimeSpan DataTimeout { get; init; }
@@ -78,6 +81,7 @@ public sealed record ActorSmtpSettings
             AcceptedDomains = root.Strings("accepted-domains").Select(d => d.Trim().TrimEnd('.')).ToArray(),
             MaxMessageSize = limits.Bytes("max-message-size", min: 1024),
             MaxRecipients = limits.Int("max-recipients", min: 1),
+            RecipientOvershoot = limits.Int("recipient-overshoot", min: 0),
             MaxConnections = limits.Int("max-connections", min: 1),
             CommandTimeout = limits.Duration("command-timeout", TimeSpan.FromSeconds(1)),
             DataTimeout = limits.Duration("data-timeout", TimeSpan.FromSeconds(1)),
@@ -100,7 +104,7 @@ public sealed record ActorSmtpSettings
             offerStartTls: endpoint.Tls == EndpointTls.StartTls, requireTls: endpoint.RequireTls,
             auth: endpoint.Auth, allowInsecureAuth: Auth.AllowInsecureAuth, maxAuthFailures: Auth.MaxFailures,
             maxJunkCommands: Protection.MaxJunkCommands, closeOnNonSmtpCommands: Protection.CloseOnNonSmtpCommands,
-            chunking: Chunking);
+            chunking: Chunking, recipientOvershoot: RecipientOvershoot);
 
     private static string ReadHostname(ConfigReader root)
     {

@@ -114,6 +114,7 @@ internal sealed class IncomingMessage(string id, DateTimeOffset receivedAt, int 
     {
         IsDiscarding = true;
         _held.Clear();
+        _headers.Forget();
         _chunk = null;
         _unsent.Clear();
         _writer?.TryComplete(reason);

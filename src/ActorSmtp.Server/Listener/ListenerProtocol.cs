@@ -56,6 +56,12 @@ public static class ListenerProtocol
     /// <summary>A client connected to the endpoint with this index (in configuration order).</summary>
     internal sealed record Accepted(Socket Socket, int Endpoint);
 
+    /// <summary>An accept loop refused a connection because the process was out of file descriptors (EMFILE).</summary>
+    internal sealed record DescriptorsExhausted
+    {
+        public static readonly DescriptorsExhausted Instance = new();
+    }
+
     internal sealed record Heartbeat
     {
         public static readonly Heartbeat Instance = new();

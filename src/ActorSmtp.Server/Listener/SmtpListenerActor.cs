@@ -14,7 +14,8 @@ namespace ActorSmtp.Server.Listener;
 /// Binds the configured endpoints, accepts clients and spawns one <see cref="SmtpConnectionActor"/>
 /// per client. It supervises them with a stopping strategy (a socket cannot be restarted: a failed
 /// connection is closed), enforces <c>max-connections</c> and the per-client limits (its
-/// <see cref="ClientTable"/>) with 421 4.7.0, and runs the one heartbeat that checks every
+/// <see cref="ClientTable"/>) with 421 4.7.0, and the open-file limit with 421 4.3.2 (its
+/// <see cref="DescriptorBudget"/>, SmtpListenerActor.Descriptors.cs), and runs the one heartbeat that checks every
 /// connection's deadline each second, instead of a timer per connection. At shutdown it unbinds, then
 /// drains its connections (see SmtpListenerActor.Shutdown.cs).
 /// </summary>
@@ -29,6 +30,7 @@ internal sealed partial class SmtpListenerActor : UntypedActor, IWithTimers
     private readonly Dictionary<IActorRef, Tracked> _connections = [];
     private readonly ProtectionSettings _protection;
     private readonly ClientTable _clients;
+    private readonly DescriptorBudget _descriptors;
     private readonly List<Socket> _listeners = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
@@ -44,6 +46,7 @@ internal sealed partial class SmtpListenerActor : UntypedActor, IWithTimers
         _protection = settings.Protection;
         _clients = new ClientTable(settings.Protection, cluster: clusterCounters);
         _replies = new HostReplies(settings.Hostname);
+        _descriptors = MeasureDescriptors(settings.MaxConnections);
         var upgrade = tls is null ? null : new TlsUpgrade(tls, settings.Tls.HandshakeTimeout);
         _connectionProps = settings.Endpoints.Select(endpoint =>
         {
@@ -70,6 +73,9 @@ internal sealed partial class SmtpListenerActor : UntypedActor, IWithTimers
                 break;
             case ListenerProtocol.Heartbeat:
                 CheckDeadlines();
+                break;
+            case ListenerProtocol.DescriptorsExhausted:
+                OnDescriptorsExhausted();
                 break;
             case Terminated terminated:
                 OnTerminated(terminated.ActorRef);
@@ -121,7 +127,7 @@ internal sealed partial class SmtpListenerActor : UntypedActor, IWithTimers
         for (var i = 0; i < _listeners.Count; i++)
         {
             _log.Info("listening on {0}", _listeners[i].LocalEndPoint);
-            _ = AcceptLoopAsync(_listeners[i], i, Self);
+            _ = AcceptLoopAsync(_listeners[i], i, Self, _endpoints[i].Tls == EndpointTls.Implicit ? null : _replies.ResourcesExhausted);
         }
         Timers.StartPeriodicTimer("heartbeat", ListenerProtocol.Heartbeat.Instance, HeartbeatInterval);
         Sender.Tell(new ListenerProtocol.Bound(BoundEndPoints()));
@@ -151,30 +157,6 @@ internal sealed partial class SmtpListenerActor : UntypedActor, IWithTimers
         }
     }
 
-    private static async Task AcceptLoopAsync(Socket listener, int endpoint, IActorRef self)
-    {
-        while (true)
-        {
-            try
-            {
-                self.Tell(new ListenerProtocol.Accepted(await listener.AcceptAsync().ConfigureAwait(false), endpoint));
-            }
-            catch (ObjectDisposedException)
-            {
-                return; // unbound
-            }
-            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.OperationAborted or SocketError.Interrupted)
-            {
-                return;
-            }
-            catch (SocketException)
-            {
-                // Out of file descriptors and the like: back off briefly instead of spinning.
-                await Task.Delay(50).ConfigureAwait(false);
-            }
-        }
-    }
-
     private void OnAccepted(Socket socket, int endpoint)
     {
         if (_unbound)
@@ -185,6 +167,12 @@ internal sealed partial class SmtpListenerActor : UntypedActor, IWithTimers
         if (_connections.Count >= _maxConnections)
         {
             Refuse(socket, endpoint, _replies.TooManyConnections, "max-connections", $"max-connections ({_maxConnections}) reached");
+            return;
+        }
+        if (_connections.Count >= _descriptors.ConnectionsThatFit)
+        {
+            Refuse(socket, endpoint, _replies.ResourcesExhausted, "open-files",
+                $"the open-file limit ({_descriptors.Limit}) leaves room for {_descriptors.ConnectionsThatFit} connections");
             return;
         }
         if (PeerOf(socket) is not { } peer)
@@ -258,17 +246,7 @@ internal sealed partial class SmtpListenerActor : UntypedActor, IWithTimers
     {
         _log.Warning("Refusing {0}: {1}", PeerOf(socket), why);
         Telemetry.SmtpMetrics.ConnectionRefused(reason);
-        try
-        {
-            socket.Blocking = false;
-            if (_endpoints[endpoint].Tls != EndpointTls.Implicit)
-                socket.Send(reply.Bytes.Span, SocketFlags.None, out _);
-            socket.Shutdown(SocketShutdown.Both);
-        }
-        catch (SocketException)
-        {
-        }
-        socket.Dispose();
+        AnswerAndClose(socket, _endpoints[endpoint].Tls != EndpointTls.Implicit ? reply : null);
     }
 
     private void CheckDeadlines()
