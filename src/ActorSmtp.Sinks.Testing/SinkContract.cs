@@ -62,6 +62,14 @@ public abstract partial class SinkContract : Akka.TestKit.Xunit2.TestKit
     /// <summary>False for a sink that refuses every message (the reject sink): it must never answer Stored.</summary>
     protected virtual bool AcceptsMessages => true;
 
+    /// <summary>
+    /// False for a sink whose store is a delivery it cannot undo (a webhook POST whose response came too late):
+    /// a store cancelled at its deadline may still have arrived. SMTP allows it — the client got 451 and retries,
+    /// so the message may arrive twice, never zero times — but a sink that can take a late store back (the file
+    /// sink, the blob sink) must: then the timeout fact also checks that nothing appears after its 451.
+    /// </summary>
+    protected virtual bool TakesBackLateStores => true;
+
     /// <summary>The <see cref="SinkProtocol.Store.Timeout"/> given in the slow-body fact (which waits three times as long).</summary>
     protected virtual TimeSpan StoreTimeout => TimeSpan.FromMilliseconds(300);
 
