@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Net;
+using Xunit;
+
+namespace ActorSmtp.Server.Tests.Protection;
+
+/// <summary>
+/// Shutdown of the real executable by signal: SIGINT (Ctrl-C) and SIGTERM drain within shutdown-grace and
+/// exit 0; a second SIGINT cuts the grace short. The final dot comes 4 s after the signal, past the 2 s
+/// after which System.CommandLine used to end the process (exit 130 or 143).
+/// </summary>
+public sealed class ShutdownSignalTests : IAsyncLifetime
+{
+    private static readonly TimeSpan PastTheOldCutOff = TimeSpan.FromSeconds(4);
+    private readonly string _directory = Directory.CreateTempSubdirectory("actorsmtp-signal-").FullName;
+    private readonly List<RawSmtpClient> _clients = [];
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var client in _clients)
+            await client.DisposeAsync();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    private string MailFolder => Path.Combine(_directory, "mail");
+
+    [Theory]
+    [InlineData("INT")]
+    [InlineData("TERM")]
+    public async Task A_transaction_finishing_4_s_after_the_signal_gets_250_and_the_process_exits_0(string signal)
+    {
+        using var host = await StartAsync("30s");
+        var (idle, busy) = await IdleAndInDataAsync(host);
+        await busy.SendAsync("Subject: during shutdown\r\n\r\n");
+
+        var signalled = Stopwatch.StartNew();
+        host.Signal(signal);
+        await idle.ExpectAsync("421 4.3.2");
+        await Task.Delay(PastTheOldCutOff - signalled.Elapsed);
+        await busy.SendAsync("body\r\n.\r\n");
+        var queued = await busy.ExpectAsync("250 2.0.0 Ok: queued as ");
+        await busy.ExpectAsync("421 4.3.2");
+        Assert.Equal(0, await host.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+
+        var eml = Path.Combine(MailFolder, queued.Split(' ')[^1] + ".eml");
+        Assert.Equal("Subject: during shutdown\r\n\r\nbody\r\n", File.ReadAllText(eml));
+        Assert.True(File.Exists(Path.ChangeExtension(eml, ".json")));
+    }
+
+    [Fact]
+    public async Task A_transaction_that_outlives_the_grace_gets_421_and_nothing_of_it_is_stored()
+    {
+        using var host = await StartAsync("1s");
+        var (idle, busy) = await IdleAndInDataAsync(host);
+        await busy.SendAsync("Subject: never finished\r\n\r\nhalf a body\r\n");
+
+        host.Signal("INT");
+        await idle.ExpectAsync("421 4.3.2");
+        await busy.ExpectAsync("421 4.3.2");
+        Assert.True(await busy.IsClosedByServerAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal(0, await host.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Empty(Directory.GetFiles(MailFolder, "*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task A_second_SIGINT_ends_the_grace_at_once_with_421_and_exit_code_0()
+    {
+        using var host = await StartAsync("30s");
+        var (idle, busy) = await IdleAndInDataAsync(host);
+        await busy.SendAsync("Subject: cut short\r\n\r\nhalf a body\r\n");
+
+        host.Signal("INT");
+        await idle.ExpectAsync("421 4.3.2"); // the drain has begun
+        var second = Stopwatch.StartNew();
+        host.Signal("INT");
+        await busy.ExpectAsync("421 4.3.2");
+        Assert.Equal(0, await host.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.True(second.Elapsed < TimeSpan.FromSeconds(15), $"exited {second.Elapsed} after the second SIGINT"); // not the 30 s grace
+        Assert.Empty(Directory.GetFiles(MailFolder, "*", SearchOption.AllDirectories));
+        Assert.Contains("Shutdown grace cut short", host.Output);
+    }
+
+    private async Task<HostProcess> StartAsync(string grace)
+    {
+        var config = Path.Combine(_directory, "test.conf");
+        File.WriteAllText(config, $"actorsmtp.endpoints = [ {{ address = \"127.0.0.1\", port = 0 }} ]\nactorsmtp.shutdown-grace = {grace}");
+        var host = HostProcess.Start($"--config \"{config}\"", _directory);
+        await host.ListeningPortAsync();
+        return host;
+    }
+
+    /// <summary>Two sessions: one greeted and idle, one that said EHLO, MAIL, RCPT and DATA and got 354.</summary>
+    private async Task<(RawSmtpClient Idle, RawSmtpClient Busy)> IdleAndInDataAsync(HostProcess host)
+    {
+        var server = new IPEndPoint(IPAddress.Loopback, await host.ListeningPortAsync());
+        var idle = await ConnectAsync(server);
+        var busy = await ConnectAsync(server);
+        await busy.SendAsync("EHLO client.test\r\n");
+        await busy.ExpectAsync("250 ENHANCEDSTATUSCODES");
+        await busy.BeginDataAsync();
+        return (idle, busy);
+    }
+
+    private async Task<RawSmtpClient> ConnectAsync(IPEndPoint server)
+    {
+        var client = await RawSmtpClient.ConnectAsync(server);
+        _clients.Add(client);
+        await client.ExpectAsync("220");
+        return client;
+    }
+}
