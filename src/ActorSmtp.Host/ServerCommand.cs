@@ -35,7 +35,7 @@ internal static class ServerCommand
         builder.Services.AddAkka("actorsmtp", (akka, _) => akka
             .AddHocon(config, HoconAddMode.Prepend)
             .AddHocon(ShutdownSignals.AkkaConfig, HoconAddMode.Prepend) // signals are the host's
-            .WithActorSmtpCluster(settings.Cluster) // actorsmtp.cluster → Akka.Cluster.Hosting; nothing when off
+            .WithActorSmtpCluster(settings.Cluster) // actorsmtp.cluster as Akka settings; nothing when off
             .ConfigureLoggers(loggers =>
             {
                 loggers.LogLevel = LogLevel.InfoLevel;
