@@ -32,13 +32,8 @@ public sealed class ShutdownSignalTests : IAsyncLifetime
     public async Task A_transaction_finishing_4_s_after_the_signal_gets_250_and_the_process_exits_0(string signal)
     {
         using var host = await StartAsync("30s");
-        var (idle, busy) = await IdleAndInDataAsync(host);
-        await busy.SendAsync("Subject: during shutdown\r\n\r\n");
-
-        var signalled = Stopwatch.StartNew();
-        host.Signal(signal);
-        await idle.ExpectAsync("421 4.3.2");
-        await Task.Delay(PastTheOldCutOff - signalled.Elapsed);
+        var busy = await SignalledInDataAsync(host, "Subject: during shutdown\r\n\r\n", signal);
+        await Task.Delay(PastTheOldCutOff);
         await busy.SendAsync("body\r\n.\r\n");
         var queued = await busy.ExpectAsync("250 2.0.0 Ok: queued as ");
         await busy.ExpectAsync("421 4.3.2");
@@ -53,11 +48,7 @@ public sealed class ShutdownSignalTests : IAsyncLifetime
     public async Task A_transaction_that_outlives_the_grace_gets_421_and_nothing_of_it_is_stored()
     {
         using var host = await StartAsync("1s");
-        var (idle, busy) = await IdleAndInDataAsync(host);
-        await busy.SendAsync("Subject: never finished\r\n\r\nhalf a body\r\n");
-
-        host.Signal("INT");
-        await idle.ExpectAsync("421 4.3.2");
+        var busy = await SignalledInDataAsync(host, "Subject: never finished\r\n\r\nhalf a body\r\n", "INT");
         await busy.ExpectAsync("421 4.3.2");
         Assert.True(await busy.IsClosedByServerAsync(TimeSpan.FromSeconds(5)));
         Assert.Equal(0, await host.WaitForExitAsync(TimeSpan.FromSeconds(30)));
@@ -68,11 +59,7 @@ public sealed class ShutdownSignalTests : IAsyncLifetime
     public async Task A_second_SIGINT_ends_the_grace_at_once_with_421_and_exit_code_0()
     {
         using var host = await StartAsync("30s");
-        var (idle, busy) = await IdleAndInDataAsync(host);
-        await busy.SendAsync("Subject: cut short\r\n\r\nhalf a body\r\n");
-
-        host.Signal("INT");
-        await idle.ExpectAsync("421 4.3.2"); // the drain has begun
+        var busy = await SignalledInDataAsync(host, "Subject: cut short\r\n\r\nhalf a body\r\n", "INT");
         var second = Stopwatch.StartNew();
         host.Signal("INT");
         await busy.ExpectAsync("421 4.3.2");
@@ -91,8 +78,11 @@ public sealed class ShutdownSignalTests : IAsyncLifetime
         return host;
     }
 
-    /// <summary>Two sessions: one greeted and idle, one that said EHLO, MAIL, RCPT and DATA and got 354.</summary>
-    private async Task<(RawSmtpClient Idle, RawSmtpClient Busy)> IdleAndInDataAsync(HostProcess host)
+    /// <summary>
+    /// Two sessions, one idle and one in DATA that sent <paramref name="partialBody"/>; then the signal. Returns
+    /// the busy one once the idle one got its 421 4.3.2 (the drain has begun).
+    /// </summary>
+    private async Task<RawSmtpClient> SignalledInDataAsync(HostProcess host, string partialBody, string signal)
     {
         var server = new IPEndPoint(IPAddress.Loopback, await host.ListeningPortAsync());
         var idle = await ConnectAsync(server);
@@ -100,7 +90,10 @@ public sealed class ShutdownSignalTests : IAsyncLifetime
         await busy.SendAsync("EHLO client.test\r\n");
         await busy.ExpectAsync("250 ENHANCEDSTATUSCODES");
         await busy.BeginDataAsync();
-        return (idle, busy);
+        await busy.SendAsync(partialBody);
+        host.Signal(signal);
+        await idle.ExpectAsync("421 4.3.2");
+        return busy;
     }
 
     private async Task<RawSmtpClient> ConnectAsync(IPEndPoint server)
