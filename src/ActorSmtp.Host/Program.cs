@@ -39,4 +39,6 @@ var checkConfig = new Command("check-config",
 };
 checkConfig.SetAction(result => ActorSmtp.Host.Cli.CheckConfigCommand.Run(result.GetValue(configOption), Console.Out, Console.Error));
 root.Subcommands.Add(checkConfig);
-return await root.Parse(args).InvokeAsync();
+// No process-termination timeout: System.CommandLine would otherwise end the process 2 s after SIGINT or
+// SIGTERM (exit 130 or 143), cutting the shutdown grace. The generic host handles both signals (ShutdownSignals).
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

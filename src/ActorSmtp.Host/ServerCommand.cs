@@ -31,9 +31,11 @@ internal static class ServerCommand
         builder.Logging.AddProvider(new LineConsoleLoggerProvider(new ConsoleLineWriter(Console.OpenStandardOutput())));
         // The host must wait for the drain (CoordinatedShutdown's service-requests-done) and what follows it.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Protection.ShutdownGrace + TimeSpan.FromSeconds(30));
+        builder.Services.AddHostedService<ShutdownSignals>(); // SIGINT during shutdown cuts the grace short
         builder.Services.AddAkka("actorsmtp", (akka, _) => akka
             .AddHocon(config, HoconAddMode.Prepend)
-            .WithActorSmtpCluster(settings.Cluster) // actorsmtp.cluster → Akka.Cluster.Hosting; nothing when off
+            .AddHocon(ShutdownSignals.AkkaConfig, HoconAddMode.Prepend) // signals are the host's
+            .WithActorSmtpCluster(settings.Cluster) // actorsmtp.cluster as Akka settings; nothing when off
             .ConfigureLoggers(loggers =>
             {
                 loggers.LogLevel = LogLevel.InfoLevel;

@@ -53,7 +53,10 @@ internal sealed partial class HostProcess : IDisposable
     }
 
     /// <summary>Asks for a graceful stop, as systemd or Kubernetes would (SIGTERM).</summary>
-    public void Terminate() => Process.Start("kill", ["-TERM", _process.Id.ToString()])!.WaitForExit();
+    public void Terminate() => Signal("TERM");
+
+    /// <summary>Sends a signal by name (TERM, INT for Ctrl-C) with kill(1).</summary>
+    public void Signal(string name) => Process.Start("kill", [$"-{name}", _process.Id.ToString()])!.WaitForExit();
 
     /// <summary>Kills the process at once (SIGKILL, as kill -9): no shutdown code runs.</summary>
     public void Kill()

@@ -79,8 +79,8 @@ public sealed record ClusterSettings
     /// <summary>
     /// The Akka settings this cluster needs, to put in front of the rest of the configuration before the
     /// actor system is created: cluster provider, remoting endpoint, roles, split-brain resolver (keep-majority)
-    /// and graceful leave on shutdown. Empty when the cluster is off. For actor systems made without
-    /// Akka.Hosting (tests, embedding); the executable sets the same through Akka.Cluster.Hosting.
+    /// and graceful leave on shutdown. Empty when the cluster is off. The executable adds it to its Akka.Hosting
+    /// configuration; tests and embedders put it in front of theirs.
     /// </summary>
     public Config AkkaConfig()
     {
@@ -106,10 +106,9 @@ public sealed record ClusterSettings
     }
 
     /// <summary>
-    /// What Akka.Cluster.Hosting's options do not cover (the host sets remoting, roles and keep-majority through
-    /// them): when the resolver acts, how soon counters replicate, and leaving on shutdown.
+    /// When the resolver acts, how soon counters replicate, and leaving on shutdown.
     /// </summary>
-    public Config TuningConfig() => !Enabled ? Config.Empty : ConfigurationFactory.ParseString($$"""
+    private Config TuningConfig() => !Enabled ? Config.Empty : ConfigurationFactory.ParseString($$"""
         akka {
           cluster {
             # Seed nodes are joined by ActorSmtp itself (actorsmtp.cluster.seed-nodes).

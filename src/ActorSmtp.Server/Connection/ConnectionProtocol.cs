@@ -24,6 +24,12 @@ internal static class ConnectionProtocol
         public static readonly Drain Instance = new();
     }
 
+    /// <summary>The shutdown grace is over: the transaction in progress is abandoned with 421 4.3.2.</summary>
+    public sealed record GraceOver
+    {
+        public static readonly GraceOver Instance = new();
+    }
+
     /// <summary>
     /// One read's bytes, still owned by the transport's pipe: valid until the actor calls
     /// <see cref="SocketTransport.Resume"/>. <paramref name="IsCompleted"/>: the client closed its side.

@@ -202,6 +202,19 @@ internal sealed partial class SmtpConnectionActor
             ShutDown();
     }
 
+    /// <summary>
+    /// The grace is over: a transaction still coming in is abandoned with 421 4.3.2 (RFC 5321 §3.8: the client
+    /// keeps the message and retries), so nothing of it is stored. A session whose whole message is with the sink
+    /// (or that waits on the authenticator) keeps waiting for its answer until the listener cuts what is left.
+    /// </summary>
+    private void OnGraceOver()
+    {
+        if (_closing || _suspension is not (Suspension.None or Suspension.BodyRoom))
+            return;
+        _message?.Fail(new OperationCanceledException("The server shut down before the end of data."));
+        ShutDown();
+    }
+
     private bool IdleForDrain =>
         _suspension == Suspension.None && !_upgrading && _session.State is SessionState.Connected or SessionState.Ready;
 

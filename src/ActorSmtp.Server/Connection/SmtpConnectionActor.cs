@@ -94,6 +94,9 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
             case ConnectionProtocol.Drain:
                 OnDrain();
                 break;
+            case ConnectionProtocol.GraceOver:
+                OnGraceOver();
+                break;
             case ConnectionProtocol.TransportClosed:
                 Context.Stop(Self);
                 break;

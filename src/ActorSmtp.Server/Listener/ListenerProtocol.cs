@@ -45,12 +45,27 @@ public static class ListenerProtocol
         public static readonly Drained Instance = new();
     }
 
+    /// <summary>
+    /// End the shutdown grace now (a second SIGINT): sessions still in a transaction get 421 4.3.2 as when the
+    /// grace runs out. Sent before the drain starts, it makes the drain's grace zero.
+    /// </summary>
+    public sealed record CutGrace
+    {
+        public static readonly CutGrace Instance = new();
+    }
+
     /// <summary>A connection learnt its real client from a PROXY header; the per-client limits decide now.</summary>
     internal sealed record ClientIdentified(IPAddress Address);
 
     internal sealed record DrainGraceOver
     {
         public static readonly DrainGraceOver Instance = new();
+    }
+
+    /// <summary>The sessions told the grace was over had their time to write the 421: whatever is left is cut.</summary>
+    internal sealed record DrainCut
+    {
+        public static readonly DrainCut Instance = new();
     }
 
     /// <summary>A client connected to the endpoint with this index (in configuration order).</summary>

@@ -90,7 +90,13 @@ internal sealed partial class SmtpListenerActor : UntypedActor, IWithTimers
                 StartDrain(drain.Grace);
                 break;
             case ListenerProtocol.DrainGraceOver:
-                EndDrain();
+                EndGrace();
+                break;
+            case ListenerProtocol.CutGrace:
+                CutGrace();
+                break;
+            case ListenerProtocol.DrainCut:
+                Cut();
                 break;
             case ListenerProtocol.Bind:
                 BindAll();
