@@ -53,7 +53,11 @@ internal static class ConfigSchema
     /// <summary>The shape <paramref name="root"/> (the merged <c>actorsmtp</c> section) must have: its sinks' types and its authenticator decide those blocks.</summary>
     public static KeyShape For(ConfigReader root, SinkCatalog catalog)
     {
-        var sinks = new KeyShape(ShapeKind.Block, new Dictionary<string, KeyShape>(), Extra: name => Sink(root.Section($"sinks.{name}"), catalog));
+        // A key the reference has at the same path is known whatever the type: a configuration arrives merged with the
+        // reference, so a sink named `file` given another type still holds the reference's `directory`.
+        var reference = Fixed.Value.Child("sinks")!;
+        var sinks = new KeyShape(ShapeKind.Block, new Dictionary<string, KeyShape>(),
+            Extra: name => Sink(root.Section($"sinks.{name}"), catalog) is var own && reference.Child(name) is { } shipped ? own.Merge(shipped) : own);
         return Fixed.Value.With("sinks", _ => sinks).With("auth", auth => Authenticator(root.Section("auth")) is { } own ? auth!.Merge(own) : auth!);
     }
 

@@ -9,7 +9,8 @@ namespace ActorSmtp.Server.Configuration;
 /// Configuration is strict: every key set under <c>actorsmtp</c> must be one ActorSmtp reads (<see cref="ConfigSchema"/>),
 /// holding a value of the shape it is read as. A misspelled key is an error rather than a default silently kept,
 /// and a value of the wrong shape never reads as an empty one: <c>accepted-domains = "example.com"</c> (not a list)
-/// must not become "no domains", which is capture mode. Only the layers over the reference are walked.
+/// must not become "no domains", which is capture mode. Akka merges a configuration with its fallbacks, so what is
+/// walked holds the reference's keys too: they are known by definition.
 /// </summary>
 internal static class StrictKeys
 {

@@ -1,3 +1,4 @@
+using Akka.Actor;
 using Akka.Configuration;
 using Akka.Hosting;
 using ActorSmtp.Server.Configuration;
@@ -18,6 +19,27 @@ public static class ActorSmtpHostingExtensions
         {
             var server = await ActorSmtpServer.StartAsync(system, settings).ConfigureAwait(false);
             registry.Register<SmtpListenerActor>(server.Listener);
+        });
+
+    /// <summary>
+    /// As above, except that a failure to start (an endpoint that cannot be bound, say) goes to
+    /// <paramref name="onStartFailure"/> and stops the actor system, and so the host, instead of failing the host's
+    /// start, which Akka.Hosting reports on the console with a stack trace. For a host that tells the operator itself.
+    /// </summary>
+    public static AkkaConfigurationBuilder WithActorSmtp(
+        this AkkaConfigurationBuilder builder, ActorSmtpSettings settings, Action<Exception> onStartFailure) =>
+        builder.WithActors(async (system, registry) =>
+        {
+            try
+            {
+                var server = await ActorSmtpServer.StartAsync(system, settings).ConfigureAwait(false);
+                registry.Register<SmtpListenerActor>(server.Listener);
+            }
+            catch (Exception ex)
+            {
+                onStartFailure(ex);
+                _ = CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance); // Akka.Hosting then stops the host
+            }
         });
 
     /// <summary>
