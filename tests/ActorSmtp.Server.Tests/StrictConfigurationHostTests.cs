@@ -16,42 +16,46 @@ public sealed class StrictConfigurationHostTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
+    public static TheoryData<string, string, string> UnknownKeys => ForBothCommands(
+        ("actorsmtp.limits.frobnicate = 1", "actorsmtp.limits.frobnicate: unknown key"),
+        ("actorsmtp.sinks.file { directory = mail, compress = on }", "actorsmtp.sinks.file.compress: unknown key"));
+
+    public static TheoryData<string, string, string> NearMisses => ForBothCommands(
+        ("actorsmtp.limits.max-mesage-size = 10MiB", "actorsmtp.limits.max-mesage-size: unknown key; did you mean actorsmtp.limits.max-message-size?"),
+        ("actorsmtp.hostnme = mx.test", "actorsmtp.hostnme: unknown key; did you mean actorsmtp.hostname?"),
+        ("actorsmtp.limit { max-errors = 3 }", "actorsmtp.limit: unknown key; did you mean actorsmtp.limits?"),
+        ("actorsmtp.endpoints = [ { address = \"127.0.0.1\", port = 0, tls = starttls, requre-tls = on } ]",
+            "actorsmtp.endpoints[0].requre-tls: unknown key; did you mean actorsmtp.endpoints[0].require-tls?"));
+
+    public static TheoryData<string, string, string> WrongTypes => ForBothCommands(
+        ("actorsmtp.accepted-domains = \"example.com\"", "actorsmtp.accepted-domains: must be a list"), // not capture mode
+        ("actorsmtp.tls.self-signed = maybe", "actorsmtp.tls.self-signed: must be on or off"));
+
+    public static TheoryData<string, string, string> BadSinkSettings => ForBothCommands(
+        ("actorsmtp.sinks.file.sync = sometimes", "actorsmtp.sinks.file.sync: file sink: `sync` must be filesystem or files"),
+        ("actorsmtp.sinks.file.temporary-files = hidden", "actorsmtp.sinks.file.temporary-files: file sink: `temporary-files` must be"),
+        ("actorsmtp { sink = blob, sinks.blob.connection-string = \"AccountName=a;AccountKey=not base64!\" }",
+            "actorsmtp.sinks.blob.connection-string: azure-blob sink: `connection-string` cannot be parsed"));
+
+    // The line in the file: Ephemeral is its line 1.
+    public static TheoryData<string, string, string> SyntaxErrors => ForBothCommands(
+        ("actorsmtp {\n  hostname = \"mx.test\"\n  limits {\n    max-errors = 3\n}\n", "is not valid HOCON: line 2: '{' is never closed"),
+        ("actorsmtp.hostname = \"mx.test\"\n}\nactorsmtp.sink = null\n", "is not valid HOCON: line 3: '}' closes nothing"));
+
     [Theory]
-    [InlineData("run", "actorsmtp.limits.frobnicate = 1", "actorsmtp.limits.frobnicate: unknown key")]
-    [InlineData("check-config", "actorsmtp.limits.frobnicate = 1", "actorsmtp.limits.frobnicate: unknown key")]
-    [InlineData("run", "actorsmtp.sinks.file { directory = mail, compress = on }", "actorsmtp.sinks.file.compress: unknown key")]
-    [InlineData("check-config", "actorsmtp.sinks.file { directory = mail, compress = on }", "actorsmtp.sinks.file.compress: unknown key")]
+    [MemberData(nameof(UnknownKeys))]
     public Task An_unknown_key(string command, string hocon, string says) => FailsAsync(command, Ephemeral + hocon, says);
 
     [Theory]
-    [InlineData("run", "actorsmtp.limits.max-mesage-size = 10MiB", "actorsmtp.limits.max-mesage-size: unknown key; did you mean actorsmtp.limits.max-message-size?")]
-    [InlineData("check-config", "actorsmtp.limits.max-mesage-size = 10MiB", "actorsmtp.limits.max-mesage-size: unknown key; did you mean actorsmtp.limits.max-message-size?")]
-    [InlineData("run", "actorsmtp.hostnme = mx.test", "actorsmtp.hostnme: unknown key; did you mean actorsmtp.hostname?")]
-    [InlineData("check-config", "actorsmtp.hostnme = mx.test", "actorsmtp.hostnme: unknown key; did you mean actorsmtp.hostname?")]
-    [InlineData("run", "actorsmtp.limit { max-errors = 3 }", "actorsmtp.limit: unknown key; did you mean actorsmtp.limits?")]
-    [InlineData("check-config", "actorsmtp.limit { max-errors = 3 }", "actorsmtp.limit: unknown key; did you mean actorsmtp.limits?")]
-    [InlineData("run", "actorsmtp.endpoints = [ { address = \"127.0.0.1\", port = 0, tls = starttls, requre-tls = on } ]",
-        "actorsmtp.endpoints[0].requre-tls: unknown key; did you mean actorsmtp.endpoints[0].require-tls?")]
-    [InlineData("check-config", "actorsmtp.endpoints = [ { address = \"127.0.0.1\", port = 0, tls = starttls, requre-tls = on } ]",
-        "actorsmtp.endpoints[0].requre-tls: unknown key; did you mean actorsmtp.endpoints[0].require-tls?")]
+    [MemberData(nameof(NearMisses))]
     public Task A_near_miss_key_with_the_key_probably_meant(string command, string hocon, string says) => FailsAsync(command, Ephemeral + hocon, says);
 
     [Theory]
-    [InlineData("run", "actorsmtp.accepted-domains = \"example.com\"", "actorsmtp.accepted-domains: must be a list")]
-    [InlineData("check-config", "actorsmtp.accepted-domains = \"example.com\"", "actorsmtp.accepted-domains: must be a list")]
-    [InlineData("run", "actorsmtp.tls.self-signed = maybe", "actorsmtp.tls.self-signed: must be on or off")]
-    [InlineData("check-config", "actorsmtp.tls.self-signed = maybe", "actorsmtp.tls.self-signed: must be on or off")]
+    [MemberData(nameof(WrongTypes))]
     public Task A_value_of_the_wrong_type(string command, string hocon, string says) => FailsAsync(command, Ephemeral + hocon, says);
 
     [Theory]
-    [InlineData("run", "actorsmtp.sinks.file.sync = sometimes", "actorsmtp.sinks.file.sync: file sink: `sync` must be filesystem or files")]
-    [InlineData("check-config", "actorsmtp.sinks.file.sync = sometimes", "actorsmtp.sinks.file.sync: file sink: `sync` must be filesystem or files")]
-    [InlineData("run", "actorsmtp.sinks.file.temporary-files = hidden", "actorsmtp.sinks.file.temporary-files: file sink: `temporary-files` must be")]
-    [InlineData("check-config", "actorsmtp.sinks.file.temporary-files = hidden", "actorsmtp.sinks.file.temporary-files: file sink: `temporary-files` must be")]
-    [InlineData("run", "actorsmtp { sink = blob, sinks.blob.connection-string = \"AccountName=a;AccountKey=not base64!\" }",
-        "actorsmtp.sinks.blob.connection-string: azure-blob sink: `connection-string` cannot be parsed")]
-    [InlineData("check-config", "actorsmtp { sink = blob, sinks.blob.connection-string = \"AccountName=a;AccountKey=not base64!\" }",
-        "actorsmtp.sinks.blob.connection-string: azure-blob sink: `connection-string` cannot be parsed")]
+    [MemberData(nameof(BadSinkSettings))]
     public async Task A_bad_sink_setting(string command, string hocon, string says)
     {
         await FailsAsync(command, Ephemeral + hocon, says);
@@ -59,12 +63,8 @@ public sealed class StrictConfigurationHostTests : IDisposable
     }
 
     [Theory]
-    [InlineData("run", "actorsmtp {\n  hostname = \"mx.test\"\n  limits {\n    max-errors = 3\n}\n", "is not valid HOCON: line 2: '{' is never closed")]
-    [InlineData("check-config", "actorsmtp {\n  hostname = \"mx.test\"\n  limits {\n    max-errors = 3\n}\n", "is not valid HOCON: line 2: '{' is never closed")]
-    [InlineData("run", "actorsmtp.hostname = \"mx.test\"\n}\nactorsmtp.sink = null\n", "is not valid HOCON: line 3: '}' closes nothing")]
-    [InlineData("check-config", "actorsmtp.hostname = \"mx.test\"\n}\nactorsmtp.sink = null\n", "is not valid HOCON: line 3: '}' closes nothing")]
-    public Task A_syntax_error_names_its_line(string command, string hocon, string says) =>
-        FailsAsync(command, Ephemeral + hocon, says); // the file's line: Ephemeral is line 1
+    [MemberData(nameof(SyntaxErrors))]
+    public Task A_syntax_error_names_its_line(string command, string hocon, string says) => FailsAsync(command, Ephemeral + hocon, says);
 
     [Fact]
     public async Task A_port_in_use_stops_run_with_one_line_naming_the_address_and_check_config_binds_nothing()
@@ -98,6 +98,15 @@ public sealed class StrictConfigurationHostTests : IDisposable
         Assert.Single(output.Split('\n'), line => line.StartsWith("actorsmtp: ", StringComparison.Ordinal)); // one line says it
         Assert.DoesNotMatch(@"(?m)^\s+at |Exception:", output); // and no stack trace
         Assert.DoesNotContain("configuration OK", output);
+    }
+
+    private static TheoryData<string, string, string> ForBothCommands(params (string Hocon, string Says)[] cases)
+    {
+        var data = new TheoryData<string, string, string>();
+        foreach (var command in new[] { "run", "check-config" })
+            foreach (var (hocon, says) in cases)
+                data.Add(command, hocon, says);
+        return data;
     }
 
     private string Config(string hocon)
