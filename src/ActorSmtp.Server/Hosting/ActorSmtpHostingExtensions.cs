@@ -15,11 +15,7 @@ public static class ActorSmtpHostingExtensions
     /// listener, registered as <see cref="SmtpListenerActor"/>. Start-up fails if an endpoint cannot be bound.
     /// </summary>
     public static AkkaConfigurationBuilder WithActorSmtp(this AkkaConfigurationBuilder builder, ActorSmtpSettings settings) =>
-        builder.WithActors(async (system, registry) =>
-        {
-            var server = await ActorSmtpServer.StartAsync(system, settings).ConfigureAwait(false);
-            registry.Register<SmtpListenerActor>(server.Listener);
-        });
+        builder.WithActors((system, registry) => StartAsync(system, registry, settings));
 
     /// <summary>
     /// As above, except that a failure to start (an endpoint that cannot be bound, say) goes to
@@ -32,8 +28,7 @@ public static class ActorSmtpHostingExtensions
         {
             try
             {
-                var server = await ActorSmtpServer.StartAsync(system, settings).ConfigureAwait(false);
-                registry.Register<SmtpListenerActor>(server.Listener);
+                await StartAsync(system, registry, settings).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
@@ -56,5 +51,11 @@ public static class ActorSmtpHostingExtensions
         var catalog = new SinkCatalog();
         registerSinks(catalog);
         return builder.WithActorSmtp(ActorSmtpSettings.FromConfig(config, catalog));
+    }
+
+    private static async Task StartAsync(ActorSystem system, IActorRegistry registry, ActorSmtpSettings settings)
+    {
+        var server = await ActorSmtpServer.StartAsync(system, settings).ConfigureAwait(false);
+        registry.Register<SmtpListenerActor>(server.Listener);
     }
 }
