@@ -20,6 +20,7 @@ internal static class ServerCommand
     {
         if (!TryLoad(configFile, out var config, out var settings))
             return InvalidConfiguration;
+        var startFailure = new StartFailure();
 
         // No defaults: configuration is HOCON, and the default appsettings reload would watch the working
         // directory recursively, paying for every file the file sink creates there (measured: most of its CPU).
@@ -42,56 +43,26 @@ internal static class ServerCommand
                 loggers.ClearLoggers();
                 loggers.AddLogger<AkkaLogBridge>(); // the message alone, under the logging class's category
             })
-            .WithActorSmtp(settings));
+            .WithActorSmtp(settings, startFailure.Record));
 
         using var host = builder.Build();
         try
         {
             await host.RunAsync(cancellation);
-            return 0;
+            return startFailure.Report(Console.Error) ? InvalidConfiguration : 0; // e.g. an endpoint already in use
         }
-        catch (Exception ex) when (Find<SettingsException>(ex) is { } invalid)
+        catch (Exception ex)
         {
-            Console.Error.WriteLine($"actorsmtp: {invalid.Message}"); // found only while starting, e.g. an unreadable certificate
+            Console.Error.WriteLine($"actorsmtp: {StartFailure.Describe(ex)}"); // a hosted service that failed to start (the metrics port)
             return InvalidConfiguration;
         }
-        catch (Exception ex) when (ex is System.Net.Sockets.SocketException || ex.InnerException is System.Net.Sockets.SocketException)
-        {
-            Console.Error.WriteLine($"actorsmtp: cannot listen: {(ex.InnerException ?? ex).Message}");
-            return 1;
-        }
-    }
-
-    private static T? Find<T>(Exception? ex) where T : Exception
-    {
-        for (; ex is not null; ex = ex.InnerException)
-            if (ex is T found)
-                return found;
-        return null;
     }
 
     private static bool TryLoad(FileInfo? file, out Config config, out ActorSmtpSettings settings)
     {
-        config = Config.Empty;
-        settings = null!;
-        try
-        {
-            config = ActorSmtpConfig.Load(file?.FullName);
-            settings = ActorSmtpSettings.FromConfig(config);
-            return true;
-        }
-        catch (SettingsException ex)
-        {
-            Console.Error.WriteLine($"actorsmtp: {ex.Message}");
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            Console.Error.WriteLine($"actorsmtp: cannot read {file?.FullName}: {ex.Message}");
-        }
-        catch (ConfigurationException ex)
-        {
-            Console.Error.WriteLine($"actorsmtp: {file?.FullName} is not valid HOCON: {ex.Message}");
-        }
-        return false;
+        var loaded = Cli.CheckedConfiguration.Load(file, Console.Error); // what check-config checks, too
+        config = loaded?.Config ?? Config.Empty;
+        settings = loaded?.Settings!;
+        return loaded is not null;
     }
 }

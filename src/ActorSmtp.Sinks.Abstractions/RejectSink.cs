@@ -7,23 +7,37 @@ namespace ActorSmtp.Sinks;
 /// Refuses every message with a configured reply (default <c>550 5.7.1 Message rejected</c>), without
 /// reading the body. A 4xx code makes it a temporary refusal, useful for maintenance windows.
 /// </summary>
-public sealed partial class RejectSink : MessageSinkActor
+public sealed partial class RejectSink : MessageSinkActor, IValidatesConfig
 {
     private readonly int _code;
     private readonly string _enhancedCode;
     private readonly string _text;
 
-    public RejectSink(Config config)
+    public RejectSink(Config config) => (_code, _enhancedCode, _text) = Reply(config);
+
+    /// <summary>Checks <c>code</c> and <c>message</c> as the constructor reads them (start-up and check-config).</summary>
+    /// <exception cref="ConfigurationException">The code is not 4xx/5xx, or the message's enhanced code does not match it.</exception>
+    public static void ValidateConfig(Config config) => Reply(config);
+
+    private static (int Code, string EnhancedCode, string Text) Reply(Config config)
     {
-        _code = config.GetInt("code", 550);
-        if (_code is < 400 or > 599)
-            throw new ConfigurationException($"reject sink: code must be 4xx or 5xx, not {_code}");
+        int code;
+        try
+        {
+            code = config.GetInt("code", 550);
+        }
+        catch (Exception ex) when (ex is FormatException or OverflowException)
+        {
+            throw new ConfigurationException($"reject sink: `code` must be 4xx or 5xx, not '{config.GetString("code")}'");
+        }
+        if (code is < 400 or > 599)
+            throw new ConfigurationException($"reject sink: `code` must be 4xx or 5xx, not {code}");
         var message = config.GetString("message", "5.7.1 Message rejected");
         var match = EnhancedCodePrefix().Match(message);
-        _enhancedCode = match.Success ? match.Groups[1].Value : $"{_code / 100}.7.1";
-        _text = match.Success ? match.Groups[2].Value : message;
-        if (_enhancedCode[0] - '0' != _code / 100)
-            throw new ConfigurationException($"reject sink: enhanced code {_enhancedCode} does not match class of {_code}");
+        var enhancedCode = match.Success ? match.Groups[1].Value : $"{code / 100}.7.1";
+        if (enhancedCode[0] - '0' != code / 100)
+            throw new ConfigurationException($"reject sink: the enhanced code {enhancedCode} of `message` does not match the class of {code}");
+        return (code, enhancedCode, match.Success ? match.Groups[2].Value : message);
     }
 
     protected override Task<SinkProtocol.Result> StoreAsync(SinkProtocol.Store store, CancellationToken cancellationToken) =>

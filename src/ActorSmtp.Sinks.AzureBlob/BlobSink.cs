@@ -45,7 +45,7 @@ namespace ActorSmtp.Sinks.AzureBlob;
 /// back, the next message is stored.
 /// </para>
 /// </remarks>
-public sealed class BlobSink : MessageSinkActor
+public sealed class BlobSink : MessageSinkActor, IValidatesConfig
 {
     // Design: the actor owns one BlobContainerClient (thread-safe, with its HTTP connection pool) for
     // all stores; the base runs stores concurrently and pipes each result to its sender. Each body is
@@ -69,6 +69,10 @@ public sealed class BlobSink : MessageSinkActor
         _settings = BlobSinkSettings.From(config);
         _container = _settings.CreateContainerClient();
     }
+
+    /// <summary>Checks the block, the connection string's syntax included, connecting to nothing (start-up and check-config).</summary>
+    /// <exception cref="ConfigurationException">A setting is invalid; the message names its key.</exception>
+    public static void ValidateConfig(Config config) => _ = BlobSinkSettings.From(config).CreateContainerClient();
 
     protected override void PreStart()
     {

@@ -41,7 +41,7 @@ internal sealed record DiskFlush(
     {
         "filesystem" => FileSystem,
         "files" => PerFile,
-        _ => throw new Akka.Configuration.ConfigurationException($"file sink: sync must be filesystem or files, not '{mode}'"),
+        _ => throw new Akka.Configuration.ConfigurationException($"file sink: `sync` must be filesystem or files, not '{mode}'"),
     };
 
     private static void FlushEach(IReadOnlyList<SafeFileHandle> files)

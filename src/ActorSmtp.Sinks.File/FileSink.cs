@@ -28,7 +28,7 @@ namespace ActorSmtp.Sinks.File;
 /// client caused the failure (<see cref="MessageBodyException.IsClientFault"/>), which is not the sink's.
 /// </para>
 /// </remarks>
-public sealed class FileSink : MessageSinkActor
+public sealed class FileSink : MessageSinkActor, IValidatesConfig
 {
     // Design: the actor owns the directory and one GroupCommitter (its thread lives and dies with the
     // actor). Stores run concurrently (the base pipes each result to its sender). Each body is read
@@ -57,10 +57,7 @@ public sealed class FileSink : MessageSinkActor
 
     internal FileSink(Config config, DiskFlush flush)
     {
-        var directory = config.GetString("directory", null);
-        if (string.IsNullOrWhiteSpace(directory))
-            throw new ConfigurationException("file sink: `directory` is required");
-        _directory = Path.GetFullPath(directory);
+        _directory = Path.GetFullPath(RequiredDirectory(config));
         Directory.CreateDirectory(_directory);
         RemoveDebris(_directory, _log);
         _unnamedWanted = UnnamedWanted(config);
@@ -72,11 +69,26 @@ public sealed class FileSink : MessageSinkActor
             : new GroupCommitter(_directory, flush);
     }
 
+    /// <summary>Checks the block as the constructors read it, creating nothing (start-up and check-config).</summary>
+    /// <exception cref="ConfigurationException">A setting is missing or invalid.</exception>
+    public static void ValidateConfig(Config config)
+    {
+        _ = RequiredDirectory(config);
+        _ = DiskFlush.Named(config.GetString("sync", "files"));
+        _ = UnnamedWanted(config);
+    }
+
+    private static string RequiredDirectory(Config config)
+    {
+        var directory = config.GetString("directory", null);
+        return string.IsNullOrWhiteSpace(directory) ? throw new ConfigurationException("file sink: `directory` is required") : directory;
+    }
+
     private static bool UnnamedWanted(Config config) => config.GetString("temporary-files", "unnamed") switch
     {
         "unnamed" => true,
         "named" => false,
-        var other => throw new ConfigurationException($"file sink: temporary-files must be unnamed or named, not '{other}'"),
+        var other => throw new ConfigurationException($"file sink: `temporary-files` must be unnamed or named, not '{other}'"),
     };
 
     /// <summary>Temporary files older than this at start are debris of a crash (a store in flight is seconds old).</summary>

@@ -58,9 +58,11 @@ public sealed record ActorSmtpSettings
     /// <param name="catalog">Sink types registered in code, besides the built-in ones and type names.</param>
     public static ActorSmtpSettings FromConfig(Config config, SinkCatalog? catalog = null)
     {
+        catalog ??= new SinkCatalog();
+        StrictKeys.Check(config, catalog); // first: an unknown key or a value of the wrong shape is never read as a default
         var root = new ConfigReader(config.GetConfig(Root) ?? Config.Empty, Root);
         var limits = root.Section("limits");
-        var sinks = new SinkConfiguration(config, root, catalog ?? new SinkCatalog());
+        var sinks = new SinkConfiguration(config, root, catalog);
         sinks.Read();
 
         var tls = TlsSettings.From(root.Section("tls"), limits);
@@ -139,7 +141,7 @@ public sealed record ActorSmtpSettings
             "implicit" => EndpointTls.Implicit,
             _ => throw new SettingsException(endpoint.Key("tls"), $"must be none, starttls or implicit, not '{tls}'"),
         };
-        var requireTls = endpoint.Config.HasPath("require-tls") && endpoint.Config.GetBoolean("require-tls");
+        var requireTls = endpoint.Config.HasPath("require-tls") && endpoint.Bool("require-tls");
         var auth = (endpoint.Config.HasPath("auth") ? endpoint.String("auth") : "off") switch
         {
             "off" or "False" or "false" => AuthMode.Off,

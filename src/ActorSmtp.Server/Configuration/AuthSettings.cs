@@ -25,17 +25,18 @@ public sealed record AuthSettings(
             }
         }
         var typeName = auth.Config.HasPath("authenticator") ? auth.String("authenticator") : "";
-        return new AuthSettings(users, auth.Config.GetBoolean("allow-insecure-auth", false),
+        return new AuthSettings(users, auth.Config.HasPath("allow-insecure-auth") && auth.Bool("allow-insecure-auth"),
             auth.Int("max-failures", min: 1), auth.Duration("failure-delay", TimeSpan.Zero),
-            typeName.Length == 0 ? null : ResolveAuthenticator(typeName, auth.Key("authenticator")), auth.Config);
+            typeName.Length == 0 ? null : ResolveAuthenticator(typeName, auth.Key("authenticator"), auth.Config), auth.Config);
     }
 
-    private static Type ResolveAuthenticator(string typeName, string key)
+    private static Type ResolveAuthenticator(string typeName, string key, Akka.Configuration.Config config)
     {
         var type = Type.GetType(typeName, throwOnError: false);
         if (type is null || !typeof(ActorSmtp.Authentication.AuthenticatorActor).IsAssignableFrom(type)
             || type.GetConstructor([typeof(Akka.Configuration.Config)]) is null)
             throw new SettingsException(key, $"'{typeName}' must name an AuthenticatorActor with a public constructor taking Akka.Configuration.Config");
+        ConfigValidation.Run(type, config, key[..key.LastIndexOf('.')]);
         return type;
     }
 }

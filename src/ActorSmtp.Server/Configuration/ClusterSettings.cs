@@ -50,7 +50,7 @@ public sealed record ClusterSettings
 
     internal static ClusterSettings From(ConfigReader section)
     {
-        if (!section.Config.HasPath("enabled") || !section.Config.GetBoolean("enabled"))
+        if (!section.Config.HasPath("enabled") || !section.Bool("enabled"))
             return Off with { View = ClusterViewSettings.From(section.Section("view")) };
         var roles = section.Strings("roles").Select(r => r.Trim()).Where(r => r.Length > 0).Distinct().ToArray();
         if (!roles.Contains(SmtpRole) && !roles.Contains(StorageRole))
@@ -145,7 +145,7 @@ public sealed record ClusterViewSettings(bool Enabled, IPAddress Address, int Po
 
     internal static ClusterViewSettings From(ConfigReader section)
     {
-        if (!section.Config.HasPath("enabled") || !section.Config.GetBoolean("enabled"))
+        if (!section.Config.HasPath("enabled") || !section.Bool("enabled"))
             return Off;
         var address = section.String("address");
         if (!IPAddress.TryParse(address, out var ip))

@@ -11,7 +11,7 @@ internal sealed class ConfigReader(Config config, string path)
 
     public ConfigReader Section(string name) => new(Config.GetConfig(name) ?? Config.Empty, Key(name));
 
-    public string String(string name) => Read(name, () => Config.GetString(name))
+    public string String(string name) => Read(name, () => Shaped(name, ShapeKind.Value, "a single value").GetString())
         ?? throw new SettingsException(Key(name), "missing");
 
     /// <summary>
@@ -32,7 +32,8 @@ internal sealed class ConfigReader(Config config, string path)
         };
     }
 
-    public IList<string> Strings(string name) => Read(name, () => Config.GetStringList(name)) ?? [];
+    /// <summary>A list of values; a single value is refused, never read as an empty list (StrictKeys says the same earlier).</summary>
+    public IList<string> Strings(string name) => Read(name, () => Shaped(name, ShapeKind.List, "a list [ ... ]").GetStringList()) ?? [];
 
     public int Int(string name, int min, int max = int.MaxValue)
     {
@@ -56,6 +57,12 @@ internal sealed class ConfigReader(Config config, string path)
     {
         var value = Read(name, () => Config.GetDouble(name));
         return value >= min && value <= max ? value : throw new SettingsException(Key(name), $"must be between {min} and {max}, not {value}");
+    }
+
+    private Akka.Configuration.Hocon.HoconValue Shaped(string name, ShapeKind kind, string described)
+    {
+        var value = Config.GetValue(name);
+        return KeyShape.KindOf(value) == kind ? value : throw new SettingsException(Key(name), $"must be {described}");
     }
 
     private T Read<T>(string name, Func<T> read)

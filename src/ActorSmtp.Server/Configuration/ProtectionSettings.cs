@@ -93,7 +93,7 @@ public sealed record ProtectionSettings(
             var other => throw new SettingsException(limits.Key("long-data-lines"), $"must be accept or reject, not '{other}'"),
         },
         limits.Int("max-junk-commands", min: 0),
-        limits.Config.GetBoolean("close-on-non-smtp-commands"),
+        limits.Bool("close-on-non-smtp-commands"),
         limits.Duration("proxy-header-timeout", TimeSpan.FromMilliseconds(100)),
         root.Duration("shutdown-grace", TimeSpan.Zero),
         limits.Int("client-ipv6-prefix-length", min: 1, max: 128));

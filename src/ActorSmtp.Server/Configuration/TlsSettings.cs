@@ -51,7 +51,7 @@ public sealed record TlsSettings(
             }
         }
         return new TlsSettings(
-            CertificateFiles.From(tls), byName, tls.Config.GetBoolean("self-signed", false), tls.String("self-signed-file"),
+            CertificateFiles.From(tls), byName, (tls.Config.HasPath("self-signed") && tls.Bool("self-signed")), tls.String("self-signed-file"),
             tls.Config.HasPath("handshake-timeout")
                 ? tls.Duration("handshake-timeout", TimeSpan.FromMilliseconds(100))
                 : limits.Duration("tls-handshake-timeout", TimeSpan.FromMilliseconds(100)));

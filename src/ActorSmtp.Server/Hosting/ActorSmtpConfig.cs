@@ -1,24 +1,18 @@
 using Akka.Configuration;
+using ActorSmtp.Server.Configuration;
 
 namespace ActorSmtp.Server.Hosting;
 
 /// <summary>Loads configuration: a user's HOCON file layered over the shipped reference defaults.</summary>
 public static class ActorSmtpConfig
 {
-    private static readonly Lazy<Config> ReferenceConfig = new(() =>
-    {
-        using var stream = typeof(ActorSmtpConfig).Assembly.GetManifestResourceStream("ActorSmtp.reference.conf")
-            ?? throw new InvalidOperationException("The embedded ActorSmtp.reference.conf is missing from the build.");
-        using var reader = new StreamReader(stream);
-        return ConfigurationFactory.ParseString(reader.ReadToEnd());
-    });
-
     /// <summary>hocon/actorsmtp.reference.conf: every setting with its default.</summary>
-    public static Config Reference => ReferenceConfig.Value;
+    public static Config Reference => ReferenceConfiguration.Config;
 
     /// <summary>The reference defaults with <paramref name="overrides"/> (HOCON text) on top.</summary>
+    /// <exception cref="ConfigurationException">The text is not valid HOCON (an unclosed brace, say); the message names the line.</exception>
     public static Config FromString(string overrides) =>
-        ConfigurationFactory.ParseString(overrides).WithFallback(Reference);
+        HoconText.Parse(overrides).WithFallback(Reference);
 
     /// <summary>The reference defaults with the file at <paramref name="path"/> on top (none: defaults only).</summary>
     public static Config Load(string? path) =>

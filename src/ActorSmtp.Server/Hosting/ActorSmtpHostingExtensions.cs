@@ -1,3 +1,4 @@
+using Akka.Actor;
 using Akka.Configuration;
 using Akka.Hosting;
 using ActorSmtp.Server.Configuration;
@@ -14,10 +15,26 @@ public static class ActorSmtpHostingExtensions
     /// listener, registered as <see cref="SmtpListenerActor"/>. Start-up fails if an endpoint cannot be bound.
     /// </summary>
     public static AkkaConfigurationBuilder WithActorSmtp(this AkkaConfigurationBuilder builder, ActorSmtpSettings settings) =>
+        builder.WithActors((system, registry) => StartAsync(system, registry, settings));
+
+    /// <summary>
+    /// As above, except that a failure to start (an endpoint that cannot be bound, say) goes to
+    /// <paramref name="onStartFailure"/> and stops the actor system, and so the host, instead of failing the host's
+    /// start, which Akka.Hosting reports on the console with a stack trace. For a host that tells the operator itself.
+    /// </summary>
+    public static AkkaConfigurationBuilder WithActorSmtp(
+        this AkkaConfigurationBuilder builder, ActorSmtpSettings settings, Action<Exception> onStartFailure) =>
         builder.WithActors(async (system, registry) =>
         {
-            var server = await ActorSmtpServer.StartAsync(system, settings).ConfigureAwait(false);
-            registry.Register<SmtpListenerActor>(server.Listener);
+            try
+            {
+                await StartAsync(system, registry, settings).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                onStartFailure(ex);
+                _ = CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance); // Akka.Hosting then stops the host
+            }
         });
 
     /// <summary>
@@ -34,5 +51,11 @@ public static class ActorSmtpHostingExtensions
         var catalog = new SinkCatalog();
         registerSinks(catalog);
         return builder.WithActorSmtp(ActorSmtpSettings.FromConfig(config, catalog));
+    }
+
+    private static async Task StartAsync(ActorSystem system, IActorRegistry registry, ActorSmtpSettings settings)
+    {
+        var server = await ActorSmtpServer.StartAsync(system, settings).ConfigureAwait(false);
+        registry.Register<SmtpListenerActor>(server.Listener);
     }
 }

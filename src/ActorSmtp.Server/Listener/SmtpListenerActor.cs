@@ -118,14 +118,15 @@ internal sealed partial class SmtpListenerActor : UntypedActor, IWithTimers
 
     private void BindAll()
     {
+        var binding = _endpoints.Count > 0 ? _endpoints[0] : null;
         try
         {
             foreach (var endpoint in _endpoints)
-                _listeners.Add(Listen(endpoint));
+                _listeners.Add(Listen(binding = endpoint));
         }
         catch (SocketException ex)
         {
-            Sender.Tell(new Status.Failure(ex));
+            Sender.Tell(new Status.Failure(new ListenException(binding!.EndPoint, ex)));
             Context.Stop(Self);
             return;
         }

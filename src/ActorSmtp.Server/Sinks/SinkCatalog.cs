@@ -11,12 +11,14 @@ namespace ActorSmtp.Server.Sinks;
 public sealed class SinkCatalog
 {
     private readonly Dictionary<string, Func<Config, Props>> _registered = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, Type> _registeredTypes = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Sinks of <c>type = <paramref name="type"/></c> are created by <paramref name="create"/> from their HOCON block.</summary>
     public SinkCatalog Register(string type, Func<Config, Props> create)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(type);
         _registered[type] = create;
+        _registeredTypes.Remove(type); // made by a function: its block is its own
         return this;
     }
 
@@ -24,7 +26,16 @@ public sealed class SinkCatalog
     public SinkCatalog Register<TSink>(string type) where TSink : ActorBase
     {
         SinkTypes.Check(typeof(TSink), type);
-        return Register(type, config => Props.Create(typeof(TSink), config));
+        Register(type, config => Props.Create(typeof(TSink), config));
+        _registeredTypes[type] = typeof(TSink); // its declared keys and its validation apply
+        return this;
+    }
+
+    /// <summary>Whether <paramref name="type"/> was registered here, and the actor class when it was registered by class.</summary>
+    internal bool IsRegistered(string type, out Type? actorType)
+    {
+        actorType = _registeredTypes.GetValueOrDefault(type);
+        return _registered.ContainsKey(type);
     }
 
     internal (Props Props, Type? ActorType) Resolve(string type, Config config, string key)

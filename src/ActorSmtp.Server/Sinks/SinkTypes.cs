@@ -38,6 +38,28 @@ public static class SinkTypes
         return resolved;
     }
 
+    /// <summary>The built-in alias <paramref name="type"/> is, or names the class of (its assembly-qualified name); else null.</summary>
+    internal static string? Alias(string type)
+    {
+        if (Aliases.ContainsKey(type))
+            return Aliases.Keys.First(alias => string.Equals(alias, type, StringComparison.OrdinalIgnoreCase));
+        var resolved = TryResolve(type);
+        return resolved is null ? null : Aliases.FirstOrDefault(alias => TryResolve(alias.Value) == resolved).Key;
+    }
+
+    /// <summary>The class <paramref name="type"/> names (an alias or an assembly-qualified name), or null when none loads.</summary>
+    internal static Type? TryResolve(string type)
+    {
+        try
+        {
+            return Type.GetType(Aliases.GetValueOrDefault(type, type), throwOnError: false);
+        }
+        catch (Exception ex) when (ex is FileLoadException or BadImageFormatException or ArgumentException)
+        {
+            return null;
+        }
+    }
+
     internal static void Check(Type type, string name)
     {
         if (!IsSinkActor(type))

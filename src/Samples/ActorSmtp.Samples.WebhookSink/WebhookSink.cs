@@ -32,7 +32,8 @@ namespace ActorSmtp.Samples.WebhookSink;
 /// decides), so an endpoint may see a message twice: deduplicate on the Message-ID if that matters.
 /// </para>
 /// </remarks>
-public sealed class WebhookSink : MessageSinkActor
+[ConfigKeys("url", "secret", "headers")] // with the sink's own `timeout`: any other key in its block stops start-up
+public sealed class WebhookSink : MessageSinkActor, IValidatesConfig
 {
     // Design: stateless apart from its settings; the base runs stores concurrently, each one POST. The
     // HttpClient is shared (connection pool); one made here for HOCON-configured sinks, one of the user's
@@ -65,6 +66,10 @@ public sealed class WebhookSink : MessageSinkActor
         _settings = WebhookSettings.From(config);
         _client = client;
     }
+
+    /// <summary>Checks the block as the constructors read it (ActorSmtp calls it at start-up and in check-config).</summary>
+    /// <exception cref="ConfigurationException"><c>url</c> is missing or a setting is invalid.</exception>
+    public static void ValidateConfig(Config config) => _ = WebhookSettings.From(config);
 
     protected override async Task<SinkProtocol.Result> StoreAsync(SinkProtocol.Store store, CancellationToken cancellationToken)
     {
