@@ -1,3 +1,4 @@
+using ActorSmtp.Sinks;
 using Akka.Actor;
 using Akka.Event;
 using ActorSmtp.Protocol.Proxy;
@@ -211,7 +212,7 @@ internal sealed partial class SmtpConnectionActor
     {
         if (_closing || _suspension is not (Suspension.None or Suspension.BodyRoom))
             return;
-        _message?.Fail(new OperationCanceledException("The server shut down before the end of data."));
+        _message?.Fail(new MessageBodyException(BodyFailureCause.ConnectionClosed, "The server shut down before the end of data."));
         ShutDown();
     }
 
