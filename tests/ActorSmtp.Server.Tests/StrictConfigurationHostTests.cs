@@ -87,6 +87,19 @@ public sealed class StrictConfigurationHostTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task A_second_server_on_the_port_of_a_running_one_is_refused_not_given_half_the_connections()
+    {
+        // .NET's ReuseAddress is SO_REUSEPORT on Linux: two listeners would share the port and split its clients.
+        using var first = HostProcess.Start($"--config \"{Config(Ephemeral, "first.conf")}\"", _directory);
+        var port = await first.ListeningPortAsync();
+
+        await FailsAsync("run", $"actorsmtp.endpoints = [ {{ address = \"127.0.0.1\", port = {port} }} ]",
+            $"actorsmtp: cannot listen on 127.0.0.1:{port}: address already in use");
+        first.Terminate();
+        Assert.Equal(0, await first.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+    }
+
     private async Task FailsAsync(string command, string hocon, string says)
     {
         var arguments = $"{(command == "run" ? "" : command + " ")}--config \"{Config(hocon)}\"";
@@ -109,9 +122,9 @@ public sealed class StrictConfigurationHostTests : IDisposable
         return data;
     }
 
-    private string Config(string hocon)
+    private string Config(string hocon, string name = "test.conf")
     {
-        var path = Path.Combine(_directory, "test.conf");
+        var path = Path.Combine(_directory, name);
         File.WriteAllText(path, hocon);
         return path;
     }

@@ -152,7 +152,11 @@ internal sealed partial class SmtpListenerActor : UntypedActor, IWithTimers
         {
             if (endpoint.Address.Equals(IPAddress.IPv6Any))
                 socket.DualMode = true;
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            // No ReuseAddress: on Linux .NET turns it into SO_REUSEPORT as well, and then a second server (or a
+            // forgotten one) binds the same port and silently takes half the connections. The runtime sets
+            // SO_REUSEADDR on Unix TCP sockets by itself, so a restart is not held up by TIME_WAIT.
+            if (OperatingSystem.IsWindows())
+                socket.ExclusiveAddressUse = true; // Windows' equivalent protection against another bind
             socket.Bind(endpoint.EndPoint);
             socket.Listen(endpoint.Backlog);
             return socket;
