@@ -82,7 +82,7 @@ internal sealed partial class SmtpConnectionActor
         return _session.Execute(contiguous);
     }
 
-    /// <summary>BDAT refused (RFC 3030 §3: its octets are still sent): they are read and dropped, never taken for commands.</summary>
+    /// <summary>A refused BDAT still has its octets coming (RFC 3030: they are sent without waiting for the reply): they are read and dropped.</summary>
     private void BeginSkip(BdatChunk chunk)
     {
         if (chunk.Size == 0)

@@ -72,6 +72,7 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
     private static readonly Phase AwaitingBodyRoom = new("awaiting body room", static (actor, message) => actor.OnAwaitingBodyRoom(message));
     private static readonly Phase AwaitingSinkResult = new("awaiting the sink", static (actor, message) => actor.OnAwaitingSinkResult(message));
     private static readonly Phase UpgradingTls = new("upgrading to TLS", static (actor, message) => actor.OnUpgradingTls(message));
+    // Draining answers as Commands does; Process stops reading in it once no transaction is open (Draining.cs).
     private static readonly Phase Draining = new("draining", static (actor, message) => actor.OnCommands(message), readsInput: true);
     private static readonly Phase Closing = new("closing", static (actor, message) => actor.OnClosing(message));
 
@@ -86,7 +87,7 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
     // Opening
     private SequencePosition _tlsStart; // implicit TLS behind a proxy: where the ClientHello starts, after the PROXY header
 
-    // Commands, ReceivingBody and Draining: the read buffer they work through
+    // Commands, ReceivingBody and Draining: the read buffer they work through (UpgradingTls drops what is left of it)
     private ReadOnlySequence<byte> _pending;
     private bool _clientDone; // the client closed its side after the bytes in _pending
 
@@ -94,7 +95,7 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
     private readonly CommandLineReader _lines = new();
     private long _lineStarted; // Environment.TickCount64 when the incomplete line's first byte came; 0: none
     private long _skip; // octets of a refused BDAT chunk still to drop
-    private long _skipped;
+    private long _skipped; // octets of it dropped so far: the data deadline's minimum rate counts them
 
     // ReceivingBody; the message lives on through AwaitingBodyRoom, AwaitingSinkResult and between BDAT chunks
     private readonly DataDecoder _decoder = new();
