@@ -1,5 +1,5 @@
 using ActorSmtp.Server.Configuration;
-using ActorSmtp.Server.Connection;
+using ActorSmtp.Server.Dispatch;
 using ActorSmtp.Server.Hosting;
 using ActorSmtp.Sinks;
 using Xunit;

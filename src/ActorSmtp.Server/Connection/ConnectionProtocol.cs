@@ -1,4 +1,4 @@
-using System.Buffers;
+using System.Net;
 using ActorSmtp.Protocol.Replies;
 using ActorSmtp.Protocol.Session;
 using ActorSmtp.Server.Transport;
@@ -11,6 +11,13 @@ internal static class ConnectionProtocol
 {
     /// <summary>Adopt an accepted socket and greet the client; <paramref name="Client"/>: its shared rate limits, if any.</summary>
     public sealed record Start(SocketTransport Transport, IClientRates? Client = null);
+
+    /// <summary>
+    /// Told to the parent (the listener) when a PROXY header named the real client: its per-client limits
+    /// decide now, answered with <see cref="Admitted"/> or <see cref="Refused"/>. An event of the connection's
+    /// own, so the connection names nothing of the listener's.
+    /// </summary>
+    public sealed record ClientIdentified(IPAddress Address);
 
     /// <summary>The listener's verdict on the client a PROXY header named: admitted (with its rates, if limited) ...</summary>
     public sealed record Admitted(IClientRates? Client);
@@ -29,18 +36,6 @@ internal static class ConnectionProtocol
     {
         public static readonly GraceOver Instance = new();
     }
-
-    /// <summary>
-    /// One read's bytes, still owned by the transport's pipe: valid until the actor calls
-    /// <see cref="SocketTransport.Resume"/>. <paramref name="IsCompleted"/>: the client closed its side.
-    /// </summary>
-    public sealed record Received(ReadOnlySequence<byte> Buffer, bool IsCompleted);
-
-    /// <summary>The TLS handshake succeeded (STARTTLS or implicit TLS); reads and writes are now encrypted.</summary>
-    public sealed record TlsEstablished(TlsInfo Info);
-
-    /// <summary>The read loop ended: the client went away, the socket failed or a TLS handshake failed.</summary>
-    public sealed record TransportClosed(string Reason);
 
     /// <summary>The connection's deadline passed (sent by the listener's heartbeat).</summary>
     public sealed record DeadlineExpired

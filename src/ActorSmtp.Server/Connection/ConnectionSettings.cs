@@ -2,6 +2,7 @@ using Akka.Actor;
 using ActorSmtp.Protocol.Proxy;
 using ActorSmtp.Protocol.Session;
 using ActorSmtp.Server.Configuration;
+using ActorSmtp.Server.Tls;
 using ActorSmtp.Server.Transport;
 
 namespace ActorSmtp.Server.Connection;
@@ -24,4 +25,23 @@ internal sealed record ConnectionSettings(
 {
     /// <summary>Greeting delay, slow-client deadlines, content limits (everything off unless configured).</summary>
     public ProtectionSettings Limits { get; } = Protection ?? ProtectionSettings.None;
+
+    /// <summary>
+    /// The connections of each endpoint, in configuration order: the one place settings for connections are
+    /// composed (hosting calls it; the listener only spawns with them).
+    /// </summary>
+    /// <param name="tls">The certificates when an endpoint uses TLS.</param>
+    /// <param name="authenticator">The authenticator when an endpoint offers AUTH.</param>
+    public static IReadOnlyList<ConnectionSettings> ForEndpoints(
+        ActorSmtpSettings settings, IActorRef sink, CertificateStore? tls = null, IActorRef? authenticator = null)
+    {
+        var upgrade = tls is null ? null : new TlsUpgrade(tls, settings.Tls.HandshakeTimeout); // shared by the endpoints
+        return settings.Endpoints.Select(endpoint => From(settings, endpoint, sink, upgrade, authenticator)).ToArray();
+    }
+
+    private static ConnectionSettings From(
+        ActorSmtpSettings settings, EndpointSettings endpoint, IActorRef sink, TlsUpgrade? tls, IActorRef? authenticator) =>
+        new(settings.SessionOptions(endpoint), settings.CommandTimeout, settings.DataTimeout, settings.SinkResponseDeadline, sink,
+            endpoint.Tls == EndpointTls.None ? null : tls, endpoint.Tls == EndpointTls.Implicit,
+            authenticator, settings.Auth.FailureDelay, settings.Protection, endpoint.ProxyProtocol);
 }

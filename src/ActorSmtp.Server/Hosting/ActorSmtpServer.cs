@@ -5,6 +5,7 @@ using ActorSmtp.Protocol.Session;
 using ActorSmtp.Server.Auth;
 using ActorSmtp.Server.Cluster;
 using ActorSmtp.Server.Configuration;
+using ActorSmtp.Server.Connection;
 using ActorSmtp.Server.Listener;
 using ActorSmtp.Server.Sinks;
 using ActorSmtp.Server.Tls;
@@ -54,10 +55,11 @@ public sealed class ActorSmtpServer
                 ? "made a self-signed certificate for {0} in {1} (clients that verify certificates will refuse it; configure actorsmtp.tls for a real one)"
                 : "using the self-signed certificate for {0} in {1}", settings.Hostname, selfSigned.File);
         var authenticator = settings.Endpoints.Any(e => e.Auth != AuthMode.Off) ? StartAuthenticator(system, settings.Auth, name) : null;
+        var connections = ConnectionSettings.ForEndpoints(settings, sinks.Entry, tls, authenticator);
         // On the calling-thread dispatcher like the connections: an accept (and a connection's end) is handled
         // on the thread that completed it, with no thread-pool wake-up per connection (load-tests/BENCHMARKS.md).
-        var listenerProps = Props.Create(() => new SmtpListenerActor(settings, sinks.Entry, tls, authenticator, cluster == null ? null : cluster.Counters))
-            .WithDispatcher(Connection.CallingThreadDispatcher.ConfigPath);
+        var listenerProps = Props.Create(() => new SmtpListenerActor(settings, connections, cluster == null ? null : cluster.Counters))
+            .WithDispatcher(Dispatch.CallingThreadDispatcher.ConfigPath);
         var listener = system.ActorOf(listenerProps, $"{name}-listener");
         var bound = await listener.Ask<ListenerProtocol.Bound>(ListenerProtocol.Bind.Instance, TimeSpan.FromSeconds(30))
             .ConfigureAwait(false);

@@ -54,9 +54,6 @@ public static class ListenerProtocol
         public static readonly CutGrace Instance = new();
     }
 
-    /// <summary>A connection learnt its real client from a PROXY header; the per-client limits decide now.</summary>
-    internal sealed record ClientIdentified(IPAddress Address);
-
     internal sealed record DrainGraceOver
     {
         public static readonly DrainGraceOver Instance = new();

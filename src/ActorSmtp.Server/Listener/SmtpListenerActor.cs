@@ -5,7 +5,7 @@ using Akka.Event;
 using ActorSmtp.Protocol.Replies;
 using ActorSmtp.Server.Configuration;
 using ActorSmtp.Server.Connection;
-using ActorSmtp.Server.Tls;
+using ActorSmtp.Server.Dispatch;
 using ActorSmtp.Server.Transport;
 
 namespace ActorSmtp.Server.Listener;
@@ -34,12 +34,10 @@ internal sealed partial class SmtpListenerActor : UntypedActor, IWithTimers
     private readonly List<Socket> _listeners = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
-    /// <param name="tls">The certificates when an endpoint uses TLS (see <see cref="EndpointTls"/>).</param>
-    /// <param name="authenticator">The authenticator when an endpoint offers AUTH.</param>
+    /// <param name="connections">Each endpoint's connection settings, in configuration order (<see cref="ConnectionSettings.ForEndpoints"/>).</param>
     /// <param name="clusterCounters">On a cluster node: per-client limits count across the cluster.</param>
     public SmtpListenerActor(
-        ActorSmtpSettings settings, IActorRef sink, CertificateStore? tls = null, IActorRef? authenticator = null,
-        Cluster.ClusterClientCounters? clusterCounters = null)
+        ActorSmtpSettings settings, IReadOnlyList<ConnectionSettings> connections, Cluster.ClusterClientCounters? clusterCounters = null)
     {
         _endpoints = settings.Endpoints;
         _maxConnections = settings.MaxConnections;
@@ -47,17 +45,9 @@ internal sealed partial class SmtpListenerActor : UntypedActor, IWithTimers
         _clients = new ClientTable(settings.Protection, cluster: clusterCounters);
         _replies = new HostReplies(settings.Hostname);
         _descriptors = MeasureDescriptors(settings.MaxConnections);
-        var upgrade = tls is null ? null : new TlsUpgrade(tls, settings.Tls.HandshakeTimeout);
-        _connectionProps = settings.Endpoints.Select(endpoint =>
-        {
-            var connection = new ConnectionSettings(
-                settings.SessionOptions(endpoint), settings.CommandTimeout, settings.DataTimeout, settings.SinkResponseDeadline, sink,
-                endpoint.Tls == EndpointTls.None ? null : upgrade, endpoint.Tls == EndpointTls.Implicit,
-                authenticator, settings.Auth.FailureDelay, settings.Protection, endpoint.ProxyProtocol);
-            return Props.CreateBy(new ConnectionActorProducer(connection))
-                .WithMailbox(ConnectionMailbox.ConfigPath)
-                .WithDispatcher(CallingThreadDispatcher.ConfigPath);
-        }).ToArray();
+        _connectionProps = connections.Select(connection => Props.CreateBy(new ConnectionActorProducer(connection))
+            .WithMailbox(ConnectionMailbox.ConfigPath)
+            .WithDispatcher(CallingThreadDispatcher.ConfigPath)).ToArray();
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -80,7 +70,7 @@ internal sealed partial class SmtpListenerActor : UntypedActor, IWithTimers
             case Terminated terminated:
                 OnTerminated(terminated.ActorRef);
                 break;
-            case ListenerProtocol.ClientIdentified identified:
+            case ConnectionProtocol.ClientIdentified identified:
                 OnClientIdentified(Sender, identified.Address);
                 break;
             case ListenerProtocol.Unbind:

@@ -1,6 +1,6 @@
 using Akka.Actor;
 using ActorSmtp.Server.Configuration;
-using ActorSmtp.Server.Connection;
+using ActorSmtp.Server.Dispatch;
 
 namespace ActorSmtp.Server.Sinks;
 

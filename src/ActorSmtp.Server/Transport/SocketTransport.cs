@@ -4,7 +4,6 @@ using System.Net.Security;
 using System.Net;
 using System.Net.Sockets;
 using Akka.Actor;
-using ActorSmtp.Server.Connection;
 using ActorSmtp.Server.Tls;
 using ActorSmtp.Sinks;
 
@@ -13,8 +12,8 @@ namespace ActorSmtp.Server.Transport;
 /// <summary>
 /// The socket side of one connection: a read loop over a <see cref="PipeReader"/> and a reply writer.
 /// <para>
-/// Pull mode, one buffer at a time: the loop hands each read's whole buffer to the connection actor
-/// (<see cref="ConnectionProtocol.Received"/>, no copy) and waits until the actor calls
+/// Pull mode, one buffer at a time: the loop hands each read's whole buffer to the owning actor
+/// (<see cref="TransportProtocol.Received"/>, no copy) and waits until the actor calls
 /// <see cref="Resume"/> with how far it got. The actor therefore reads the pipe's memory directly,
 /// several pipelined commands cost one actor message, and a slow sink stops socket reads (backpressure
 /// all the way to the client's TCP window). Zero-byte reads keep idle connections free of buffers.
@@ -128,7 +127,7 @@ internal sealed class SocketTransport : IDisposable
     /// <summary>
     /// Writes the queued 220, then switches the connection to TLS. Every byte already read is dropped
     /// unexecuted: plaintext pipelined behind STARTTLS must never count as sent over TLS (CVE-2011-0411).
-    /// The owner then gets <see cref="ConnectionProtocol.TlsEstablished"/>, or the connection closes.
+    /// The owner then gets <see cref="TransportProtocol.TlsEstablished"/>, or the connection closes.
     /// </summary>
     public void StartTls(SequencePosition end, TlsUpgrade upgrade)
     {
@@ -205,7 +204,7 @@ internal sealed class SocketTransport : IDisposable
                 Volatile.Write(ref _bufferLent, 1);
                 if (Volatile.Read(ref _disposed) != 0)
                     break;
-                owner.Tell(new ConnectionProtocol.Received(result.Buffer, result.IsCompleted));
+                owner.Tell(new TransportProtocol.Received(result.Buffer, result.IsCompleted));
                 var advance = await resumed.ConfigureAwait(false);
                 if (advance.Stop || result.IsCompleted)
                     break;
@@ -231,12 +230,12 @@ internal sealed class SocketTransport : IDisposable
         finally
         {
             await _reader.CompleteAsync().ConfigureAwait(false);
-            owner.Tell(new ConnectionProtocol.TransportClosed(reason));
+            owner.Tell(new TransportProtocol.Closed(reason));
         }
     }
 
     /// <summary>Runs the server side of the TLS handshake and moves reads and writes onto the TLS stream.</summary>
-    private async Task<ConnectionProtocol.TlsEstablished> HandshakeAsync(TlsUpgrade upgrade, byte[]? unread = null)
+    private async Task<TransportProtocol.TlsEstablished> HandshakeAsync(TlsUpgrade upgrade, byte[]? unread = null)
     {
         var tls = new SslStream(unread is { Length: > 0 } ? new PrefixedStream(unread, _network) : _network, leaveInnerStreamOpen: true);
         // No timer of its own: the connection's deadline (HandshakeTimeout) is checked by the listener's
@@ -256,28 +255,28 @@ internal sealed class SocketTransport : IDisposable
         _tls = tls;
         _stream = tls;
         _reader = PipeReader.Create(tls, ReaderOptions);
-        return new ConnectionProtocol.TlsEstablished(new TlsInfo(
+        return new TransportProtocol.TlsEstablished(new TlsInfo(
             tls.SslProtocol.ToString(), tls.NegotiatedCipherSuite.ToString(),
             string.IsNullOrEmpty(tls.TargetHostName) ? null : tls.TargetHostName));
     }
 
     private async Task StartSecureAsync(IActorRef owner, TlsUpgrade upgrade)
     {
-        ConnectionProtocol.TlsEstablished established;
+        TransportProtocol.TlsEstablished established;
         try
         {
             established = await HandshakeAsync(upgrade).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
-            owner.Tell(new ConnectionProtocol.TransportClosed($"TLS handshake failed: {ex.Message}"));
+            owner.Tell(new TransportProtocol.Closed($"TLS handshake failed: {ex.Message}"));
             return;
         }
         owner.Tell(established);
         if (await Succeeded(FlushAsync()).ConfigureAwait(false))
             await ReadLoopAsync(owner).ConfigureAwait(false);
         else
-            owner.Tell(new ConnectionProtocol.TransportClosed("write failed"));
+            owner.Tell(new TransportProtocol.Closed("write failed"));
     }
 
     private ValueTask FlushAsync()
@@ -338,7 +337,7 @@ internal sealed class SocketTransport : IDisposable
         if (await Succeeded(flushed).ConfigureAwait(false))
             await ReadLoopAsync(owner).ConfigureAwait(false);
         else
-            owner.Tell(new ConnectionProtocol.TransportClosed("write failed"));
+            owner.Tell(new TransportProtocol.Closed("write failed"));
     }
 
     private async Task ResumeAfterFlushAsync(ValueTask flushed, ReadAdvance advance) =>

@@ -1,10 +1,10 @@
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
-using ActorSmtp.Server.Connection;
+using ActorSmtp.Server.Dispatch;
 using ActorSmtp.Server.Hosting;
 using Xunit;
 
-namespace ActorSmtp.Server.Tests.Connection;
+namespace ActorSmtp.Server.Tests.Dispatch;
 
 public sealed class CallingThreadDispatcherSpec() : TestKit(ActorSmtpConfig.Reference)
 {

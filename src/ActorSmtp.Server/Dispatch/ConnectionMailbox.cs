@@ -3,7 +3,7 @@ using Akka.Configuration;
 using Akka.Dispatch;
 using Akka.Dispatch.MessageQueues;
 
-namespace ActorSmtp.Server.Connection;
+namespace ActorSmtp.Server.Dispatch;
 
 /// <summary>
 /// The mailbox of connection actors. Akka's default queue allocates a 32-slot segment (about 1 KB) for

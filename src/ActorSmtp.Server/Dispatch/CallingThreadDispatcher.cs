@@ -1,7 +1,7 @@
 using Akka.Configuration;
 using Akka.Dispatch;
 
-namespace ActorSmtp.Server.Connection;
+namespace ActorSmtp.Server.Dispatch;
 
 /// <summary>
 /// Runs an actor's mailbox on the thread that sends it a message, when the actor is not already running.
@@ -60,7 +60,7 @@ public sealed class CallingThreadDispatcher(MessageDispatcherConfigurator config
 
 }
 
-/// <summary>Configures <see cref="CallingThreadDispatcher"/> from HOCON: <c>type = "ActorSmtp.Server.Connection.CallingThreadDispatcherConfigurator, ActorSmtp.Server"</c>.</summary>
+/// <summary>Configures <see cref="CallingThreadDispatcher"/> from HOCON: <c>type = "ActorSmtp.Server.Dispatch.CallingThreadDispatcherConfigurator, ActorSmtp.Server"</c>.</summary>
 public sealed class CallingThreadDispatcherConfigurator : MessageDispatcherConfigurator
 {
     private readonly CallingThreadDispatcher _dispatcher;
