@@ -2,6 +2,7 @@ using System.Net;
 using Akka.Actor;
 using ActorSmtp.Server.Configuration;
 using ActorSmtp.Server.Hosting;
+using ActorSmtp.Server.Sinks;
 using MailKit.Net.Smtp;
 using MimeKit;
 
@@ -43,7 +44,7 @@ internal sealed class BlobTestServer : IAsyncDisposable
             akka.loglevel = ERROR
             {{hocon}}
             """);
-        var settings = ActorSmtpSettings.FromConfig(config);
+        var settings = ActorSmtpSettings.FromConfig(config, Sinks());
         var system = ActorSystem.Create("blob-e2e", config);
         try
         {
@@ -55,6 +56,9 @@ internal sealed class BlobTestServer : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>The sink types these tests run, registered as the executable registers them.</summary>
+    public static SinkCatalog Sinks() => new SinkCatalog().Register<BlobSink>("azure-blob").Register<File.FileSink>("file");
 
     public async Task<SmtpClient> ConnectAsync(TimeSpan? timeout = null)
     {
