@@ -1,4 +1,4 @@
-using ActorSmtp.Server.Sinks;
+using ActorSmtp.Server.Configuration;
 using ActorSmtp.Sinks.AzureBlob;
 using ActorSmtp.Sinks.File;
 

@@ -1,5 +1,5 @@
 using ActorSmtp.Server.Hosting;
-using ActorSmtp.Server.Sinks;
+using ActorSmtp.Server.Configuration;
 using ActorSmtp.Sinks;
 using PublicApiGenerator;
 using Xunit;

@@ -3,7 +3,6 @@ using Akka.Actor;
 using Akka.Cluster;
 using ActorSmtp.Server.Configuration;
 using ActorSmtp.Server.Hosting;
-using ActorSmtp.Server.Sinks;
 using ActorSmtp.Sinks.File;
 
 namespace ActorSmtp.Cluster.Tests;

@@ -3,7 +3,6 @@ using Akka.Configuration;
 using ActorSmtp.Host;
 using ActorSmtp.Server.Configuration;
 using ActorSmtp.Server.Hosting;
-using ActorSmtp.Server.Sinks;
 using ActorSmtp.Sinks;
 using Xunit;
 

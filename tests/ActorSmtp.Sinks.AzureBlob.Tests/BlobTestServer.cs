@@ -2,7 +2,6 @@ using System.Net;
 using Akka.Actor;
 using ActorSmtp.Server.Configuration;
 using ActorSmtp.Server.Hosting;
-using ActorSmtp.Server.Sinks;
 using MailKit.Net.Smtp;
 using MimeKit;
 

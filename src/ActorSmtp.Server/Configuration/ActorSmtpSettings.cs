@@ -3,7 +3,6 @@ using Akka.Configuration;
 using Akka.Configuration.Hocon;
 using ActorSmtp.Protocol.Proxy;
 using ActorSmtp.Protocol.Session;
-using ActorSmtp.Server.Sinks;
 
 namespace ActorSmtp.Server.Configuration;
 

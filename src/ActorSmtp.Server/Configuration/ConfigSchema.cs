@@ -1,5 +1,4 @@
 using Akka.Configuration;
-using ActorSmtp.Server.Sinks;
 
 namespace ActorSmtp.Server.Configuration;
 

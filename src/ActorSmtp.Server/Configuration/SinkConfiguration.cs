@@ -1,7 +1,6 @@
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.Configuration.Hocon;
-using ActorSmtp.Server.Sinks;
 
 namespace ActorSmtp.Server.Configuration;
 

@@ -4,7 +4,6 @@ using System.Reflection.PortableExecutable;
 using ActorSmtp.Host;
 using ActorSmtp.Server.Configuration;
 using ActorSmtp.Server.Hosting;
-using ActorSmtp.Server.Sinks;
 using ActorSmtp.Sinks;
 using ActorSmtp.Sinks.AzureBlob;
 using ActorSmtp.Sinks.File;

@@ -1,7 +1,6 @@
 using Akka.Actor;
-using ActorSmtp.Server.Configuration;
 
-namespace ActorSmtp.Server.Sinks;
+namespace ActorSmtp.Server.Configuration;
 
 /// <summary>
 /// Loads an actor class named by assembly-qualified name (a custom sink's or authenticator's <c>type</c>): an actor

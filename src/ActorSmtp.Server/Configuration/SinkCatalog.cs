@@ -2,7 +2,7 @@ using Akka.Actor;
 using Akka.Configuration;
 using ActorSmtp.Sinks;
 
-namespace ActorSmtp.Server.Sinks;
+namespace ActorSmtp.Server.Configuration;
 
 /// <summary>
 /// The sink types a server can create, by the <c>type</c> a sink's HOCON block names. A new catalog knows the
