@@ -43,7 +43,7 @@ public sealed class ClusterFormationTests
     [Fact]
     public void Cluster_is_off_by_default_and_its_akka_config_empty()
     {
-        var settings = ActorSmtpSettings.FromConfig(ActorSmtpConfig.Reference);
+        var settings = ActorSmtpSettings.FromConfig(ActorSmtpConfig.Reference, ClusterTestNode.Sinks());
         Assert.False(settings.Cluster.Enabled);
         Assert.True(settings.Cluster.AkkaConfig().IsEmpty);
         Assert.True(settings.Cluster.SpeaksSmtp && settings.Cluster.OwnsStorage);
@@ -53,7 +53,7 @@ public sealed class ClusterFormationTests
     public void Enabled_cluster_maps_onto_akka_cluster_with_keep_majority()
     {
         var settings = ActorSmtpSettings.FromConfig(ActorSmtpConfig.FromString(
-            "actorsmtp.cluster { enabled = on, port = 4100, seed-nodes = [\"10.0.0.1:4053\"], roles = [smtp] }"));
+            "actorsmtp.cluster { enabled = on, port = 4100, seed-nodes = [\"10.0.0.1:4053\"], roles = [smtp] }"), ClusterTestNode.Sinks());
         var akka = settings.Cluster.AkkaConfig();
         Assert.Equal("cluster", akka.GetString("akka.actor.provider"));
         Assert.Equal(4100, akka.GetInt("akka.remote.dot-netty.tcp.port"));
@@ -72,7 +72,7 @@ public sealed class ClusterFormationTests
     public void Bad_cluster_settings_name_their_key(string hocon, string key)
     {
         var error = Assert.Throws<SettingsException>(() =>
-            ActorSmtpSettings.FromConfig(ActorSmtpConfig.FromString($"actorsmtp.cluster {{ enabled = on, {hocon} }}")));
+            ActorSmtpSettings.FromConfig(ActorSmtpConfig.FromString($"actorsmtp.cluster {{ enabled = on, {hocon} }}"), ClusterTestNode.Sinks()));
         Assert.Equal(key, error.Key);
     }
 
@@ -83,7 +83,7 @@ public sealed class ClusterFormationTests
         Assert.NotEmpty(examples);
         foreach (var example in examples)
         {
-            var settings = ActorSmtpSettings.FromConfig(ActorSmtpConfig.Load(example));
+            var settings = ActorSmtpSettings.FromConfig(ActorSmtpConfig.Load(example), ClusterTestNode.Sinks());
             Assert.True(settings.Cluster.Enabled, example);
         }
     }

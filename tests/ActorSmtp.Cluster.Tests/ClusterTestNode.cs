@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using ActorSmtp.Server.Configuration;
 using ActorSmtp.Server.Hosting;
+using ActorSmtp.Sinks.File;
 
 namespace ActorSmtp.Cluster.Tests;
 
@@ -27,6 +28,9 @@ internal sealed class ClusterTestNode : IAsyncDisposable
     public Address Address => Akka.Cluster.Cluster.Get(System).SelfAddress;
     public string Seed => $"127.0.0.1:{Address.Port}";
     public Server.Cluster.ClusterNode Node => Server.Cluster!;
+
+    /// <summary>The sink types these tests run (the file sink), registered as the executable registers them.</summary>
+    public static SinkCatalog Sinks() => new SinkCatalog().Register<FileSink>("file");
 
     /// <param name="roles">e.g. "smtp", "storage" or both.</param>
     /// <param name="seed">The founder's <see cref="Seed"/>; null: this node founds the cluster.</param>
@@ -55,7 +59,7 @@ internal sealed class ClusterTestNode : IAsyncDisposable
             akka.coordinated-shutdown.phases.cluster-exiting.timeout = 2s
             {{hocon}}
             """);
-        var settings = ActorSmtpSettings.FromConfig(config);
+        var settings = ActorSmtpSettings.FromConfig(config, Sinks());
         var akka = settings.Cluster.AkkaConfig().WithFallback(config);
         if (crashable)
             akka = Akka.Configuration.ConfigurationFactory.ParseString(

@@ -1,3 +1,4 @@
+using ActorSmtp.Host;
 using ActorSmtp.Server.Configuration;
 using ActorSmtp.Server.Hosting;
 using Xunit;
@@ -14,7 +15,7 @@ public sealed class ExampleConfigTests
         var checkedAny = false;
         foreach (var example in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "examples"), "*.conf"))
         {
-            var settings = ActorSmtpSettings.FromConfig(ActorSmtpConfig.Load(example));
+            var settings = ActorSmtpSettings.FromConfig(ActorSmtpConfig.Load(example), ShippedSinks.Catalog());
             foreach (var endpoint in settings.Endpoints.Where(e => e.Port == 25 && !e.IsLoopback))
             {
                 checkedAny = true;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using ActorSmtp.Host;
 using ActorSmtp.Server.Configuration;
 using ActorSmtp.Server.Hosting;
 using MailKit.Net.Smtp;
@@ -262,7 +263,7 @@ public sealed class OperabilityHostTests : IDisposable
         // What it prints is HOCON that configures the same server (secrets aside).
         // The verdict goes to stderr, so it may arrive before the last lines of stdout: drop that line wherever it is.
         var printed = string.Join("\n", output.Split('\n').Where(line => !line.StartsWith("actorsmtp: configuration OK", StringComparison.Ordinal)));
-        var reparsed = ActorSmtpSettings.FromConfig(ActorSmtpConfig.FromString(printed.Replace("\"<masked>\"", $"\"{hash}\"")));
+        var reparsed = ActorSmtpSettings.FromConfig(ActorSmtpConfig.FromString(printed.Replace("\"<masked>\"", $"\"{hash}\"")), ShippedSinks.Catalog());
         Assert.Equal("mx.check.test", reparsed.Hostname);
     }
 

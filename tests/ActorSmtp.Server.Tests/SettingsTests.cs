@@ -1,3 +1,4 @@
+using ActorSmtp.Host;
 using ActorSmtp.Server.Configuration;
 using ActorSmtp.Server.Dispatch;
 using ActorSmtp.Server.Hosting;
@@ -11,7 +12,7 @@ public sealed class SettingsTests
     [Fact]
     public void Shipped_defaults_match_the_documented_contract()
     {
-        var settings = ActorSmtpSettings.FromConfig(ActorSmtpConfig.Reference);
+        var settings = ActorSmtpSettings.FromConfig(ActorSmtpConfig.Reference, ShippedSinks.Catalog());
         Assert.Equal("localhost", settings.Hostname);
         var endpoint = Assert.Single(settings.Endpoints);
         Assert.Equal("127.0.0.1:2525", endpoint.EndPoint.ToString());
@@ -48,7 +49,7 @@ public sealed class SettingsTests
     public void A_sink_dispatcher_must_exist()
     {
         var error = Assert.Throws<SettingsException>(() => ActorSmtpSettings.FromConfig(
-            ActorSmtpConfig.FromString("actorsmtp.sinks.file.dispatcher = no.such.dispatcher")));
+            ActorSmtpConfig.FromString("actorsmtp.sinks.file.dispatcher = no.such.dispatcher"), ShippedSinks.Catalog()));
         Assert.Equal("actorsmtp.sinks.file.dispatcher", error.Key);
         Assert.Equal(CallingThreadDispatcher.ConfigPath,
             ActorSmtpSettings.FromConfig(ActorSmtpConfig.FromString("actorsmtp.sink = null")).Sinks["null"].Props!.Dispatcher);

@@ -1,8 +1,8 @@
 using Akka.Actor;
 using Akka.Configuration;
+using ActorSmtp.Host;
 using ActorSmtp.Server.Configuration;
 using ActorSmtp.Server.Hosting;
-using ActorSmtp.Server.Sinks;
 using ActorSmtp.Sinks;
 using Xunit;
 
@@ -12,7 +12,7 @@ namespace ActorSmtp.Server.Tests;
 public sealed class StrictConfigurationTests
 {
     private static SettingsException Refused(string hocon, SinkCatalog? catalog = null) =>
-        Assert.Throws<SettingsException>(() => ActorSmtpSettings.FromConfig(ActorSmtpConfig.FromString(hocon), catalog));
+        Assert.Throws<SettingsException>(() => ActorSmtpSettings.FromConfig(ActorSmtpConfig.FromString(hocon), catalog ?? ShippedSinks.Catalog()));
 
     [Theory]
     [InlineData("actorsmtp.limits.frobnicate = 1", "actorsmtp.limits.frobnicate", "unknown key")]
@@ -79,8 +79,8 @@ public sealed class StrictConfigurationTests
             .Append(Path.Combine(AppContext.BaseDirectory, "deploy", "actorsmtp.conf")).ToArray();
         Assert.True(files.Length > 10, string.Join(", ", files));
         foreach (var file in files)
-            ActorSmtpSettings.FromConfig(ActorSmtpConfig.Load(file));
-        ActorSmtpSettings.FromConfig(ActorSmtpConfig.Reference);
+            ActorSmtpSettings.FromConfig(ActorSmtpConfig.Load(file), ShippedSinks.Catalog());
+        ActorSmtpSettings.FromConfig(ActorSmtpConfig.Reference, ShippedSinks.Catalog());
     }
 
     [Fact]
@@ -99,7 +99,7 @@ public sealed class StrictConfigurationTests
                   connection-mailbox.mailbox-capacity = 100
                   calling-thread-dispatcher.throughput-deadline-time = 1s
                 }
-                """));
+                """), ShippedSinks.Catalog());
         }
         finally
         {
@@ -144,7 +144,7 @@ public sealed class StrictConfigurationTests
     public void A_custom_authenticator_declares_its_keys_in_the_auth_block()
     {
         var type = typeof(DeclaringAuthenticator).AssemblyQualifiedName;
-        ActorSmtpSettings.FromConfig(ActorSmtpConfig.FromString($"actorsmtp.auth {{ authenticator = \"{type}\", ldap-url = x, max-failures = 2 }}"));
+        ActorSmtpSettings.FromConfig(ActorSmtpConfig.FromString($"actorsmtp.auth {{ authenticator = \"{type}\", ldap-url = x, max-failures = 2 }}"), ShippedSinks.Catalog());
         var error = Refused($"actorsmtp.auth {{ authenticator = \"{type}\", ldap-ulr = x }}");
         Assert.Equal("actorsmtp.auth.ldap-ulr", error.Key);
         Assert.Equal("actorsmtp.auth.max-failure", Refused("actorsmtp.auth.max-failure = 2").Key); // the built-in one knows only its own
@@ -170,7 +170,7 @@ public sealed class StrictConfigurationTests
             actorsmtp.hostname = "x{y}[" // another }
             actorsmtp.sinks.reject.message = """5.7.1 no { thanks"""
             """");
-        Assert.Equal("x{y}[", ActorSmtpSettings.FromConfig(config).Hostname);
+        Assert.Equal("x{y}[", ActorSmtpSettings.FromConfig(config, ShippedSinks.Catalog()).Hostname);
     }
 
     [ConfigKeys("url", "headers")]

@@ -1,5 +1,6 @@
 using System.Net;
 using Akka.Actor;
+using ActorSmtp.Host;
 using ActorSmtp.Server.Configuration;
 using ActorSmtp.Server.Hosting;
 
@@ -40,7 +41,7 @@ internal sealed class TestServer : IAsyncDisposable
             akka.loglevel = WARNING
             {{hocon}}
             """);
-        var settings = ActorSmtpSettings.FromConfig(config);
+        var settings = ActorSmtpSettings.FromConfig(config, ShippedSinks.Catalog());
         var system = ActorSystem.Create("test", config);
         try
         {

@@ -43,7 +43,7 @@ internal sealed class BlobTestServer : IAsyncDisposable
             akka.loglevel = ERROR
             {{hocon}}
             """);
-        var settings = ActorSmtpSettings.FromConfig(config);
+        var settings = ActorSmtpSettings.FromConfig(config, Sinks());
         var system = ActorSystem.Create("blob-e2e", config);
         try
         {
@@ -55,6 +55,9 @@ internal sealed class BlobTestServer : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>The sink types these tests run, registered as the executable registers them.</summary>
+    public static SinkCatalog Sinks() => new SinkCatalog().Register<BlobSink>("azure-blob").Register<File.FileSink>("file");
 
     public async Task<SmtpClient> ConnectAsync(TimeSpan? timeout = null)
     {

@@ -19,7 +19,7 @@ internal sealed record CheckedConfiguration(Config Config, ActorSmtpSettings Set
         try
         {
             var config = ActorSmtpConfig.Load(file?.FullName);
-            var settings = ActorSmtpSettings.FromConfig(config);
+            var settings = ActorSmtpSettings.FromConfig(config, ShippedSinks.Catalog());
             TelemetrySettings.FromConfig(config);
             CheckCertificates(settings);
             return new CheckedConfiguration(config, settings);

@@ -3,7 +3,6 @@ using Akka.Configuration;
 using Akka.Configuration.Hocon;
 using ActorSmtp.Protocol.Proxy;
 using ActorSmtp.Protocol.Session;
-using ActorSmtp.Server.Sinks;
 
 namespace ActorSmtp.Server.Configuration;
 
@@ -55,7 +54,7 @@ public sealed record ActorSmtpSettings
     public ClusterSettings Cluster { get; init; } = ClusterSettings.Off;
 
     /// <summary>Reads and validates the <c>actorsmtp</c> section; throws <see cref="SettingsException"/> naming the bad key.</summary>
-    /// <param name="catalog">Sink types registered in code, besides the built-in ones and type names.</param>
+    /// <param name="catalog">The sink types by name (by default the server's own: null, reject); others load by assembly-qualified name.</param>
     public static ActorSmtpSettings FromConfig(Config config, SinkCatalog? catalog = null)
     {
         catalog ??= new SinkCatalog();

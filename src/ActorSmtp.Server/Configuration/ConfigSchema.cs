@@ -1,13 +1,13 @@
 using Akka.Configuration;
-using ActorSmtp.Server.Sinks;
 
 namespace ActorSmtp.Server.Configuration;
 
 /// <summary>
 /// The keys ActorSmtp knows under <c>actorsmtp</c>: those of hocon/actorsmtp.reference.conf, with the shape each
 /// value has there, plus what an example there cannot show (below). A named sink's block has the keys every
-/// sink has plus those of its type: a built-in type's are the ones its block in the reference has; a custom
-/// type's are the ones it declares (<see cref="ActorSmtp.Sinks.ConfigKeysAttribute"/>), or its block is its own.
+/// sink has plus those of its type: the ones its class declares (<see cref="ActorSmtp.Sinks.ConfigKeysAttribute"/>);
+/// for a class registered under a name the reference documents (file, azure-blob, null, reject) and declaring none,
+/// the ones its blocks there have; else the block is its own.
 /// </summary>
 internal static class ConfigSchema
 {
@@ -42,11 +42,11 @@ internal static class ConfigSchema
 
     private static readonly Lazy<KeyShape> SinkShape = new(() => Shape(EverySink));
 
-    /// <summary>Built-in sink types by alias: the keys of the reference's blocks of that type.</summary>
-    private static readonly Lazy<IReadOnlyDictionary<string, KeyShape>> BuiltIn = new(() =>
+    /// <summary>The sink types the reference documents, by type name: the keys of the reference's blocks of that type.</summary>
+    private static readonly Lazy<IReadOnlyDictionary<string, KeyShape>> Documented = new(() =>
         ReferenceConfiguration.Config.GetConfig($"{ActorSmtpSettings.Root}.sinks").Root.GetObject().Items
-            .GroupBy(sink => SinkTypes.Alias(new Config(new Akka.Configuration.Hocon.HoconRoot(sink.Value)).GetString("type") ?? "null")!,
-                StringComparer.OrdinalIgnoreCase)
+            // `type = null` is HOCON's null, which names the null sink (as ConfigReader.Name reads it).
+            .GroupBy(sink => new Config(new Akka.Configuration.Hocon.HoconRoot(sink.Value)).GetString("type") ?? "null", StringComparer.OrdinalIgnoreCase)
             .ToDictionary(g => g.Key, g => g.Select(sink => KeyShape.Of(sink.Value)).Aggregate(SinkShape.Value, (a, b) => a.Merge(b)),
                 StringComparer.OrdinalIgnoreCase));
 
@@ -68,11 +68,18 @@ internal static class ConfigSchema
         var type = TypeName(sink, "type");
         if (type == SinkConfiguration.FanOutType)
             return SinkShape.Value.Merge(Shape("sinks = []"));
-        if (catalog.IsRegistered(type, out var registered))
-            return registered is null ? KeyShape.Any : Declared(registered);
-        if (SinkTypes.Alias(type) is { } alias && BuiltIn.Value.TryGetValue(alias, out var builtIn))
-            return builtIn;
-        return SinkTypes.TryResolve(type) is { } custom ? Declared(custom) : KeyShape.Any;
+        if (catalog.Find(type) is { } registered)
+            return Registered(registered);
+        return SinkTypes.TryLoad(type) is { } custom ? Declared(custom) : KeyShape.Any;
+    }
+
+    private static KeyShape Registered(SinkCatalog.Registration registered)
+    {
+        if (registered.ActorType is null)
+            return KeyShape.Any; // made by a function: its block is its own
+        if (DeclaredKeys(registered.ActorType) is { } own)
+            return SinkShape.Value.Merge(own);
+        return Documented.Value.TryGetValue(registered.Name, out var documented) ? documented : KeyShape.Any;
     }
 
     /// <summary>A custom authenticator's own keys in <c>actorsmtp.auth</c>; null for the built-in one.</summary>
@@ -81,7 +88,7 @@ internal static class ConfigSchema
         var typeName = auth.Config.HasPath("authenticator") ? TypeName(auth, "authenticator") : "";
         if (typeName.Length == 0)
             return null;
-        var type = SinkTypes.TryResolve(typeName);
+        var type = SinkTypes.TryLoad(typeName);
         return type is null ? KeyShape.Any : DeclaredKeys(type) ?? KeyShape.Any;
     }
 

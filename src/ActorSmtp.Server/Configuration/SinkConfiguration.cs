@@ -1,7 +1,6 @@
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.Configuration.Hocon;
-using ActorSmtp.Server.Sinks;
 
 namespace ActorSmtp.Server.Configuration;
 
@@ -63,8 +62,8 @@ internal sealed class SinkConfiguration(Config config, ConfigReader root, SinkCa
 
         var (props, actorType) = catalog.Resolve(type, sink.Config, sink.Key("type"));
         // The sink's own check of its block, before anything is created: a bad `sync` is exit 2, in check-config too.
-        if ((actorType ?? (catalog.IsRegistered(type, out var registered) ? registered : null)) is { } checkedType)
-            ConfigValidation.Run(checkedType, sink.Config, root.Key($"sinks.{name}"));
+        if (actorType is not null)
+            ConfigValidation.Run(actorType, sink.Config, root.Key($"sinks.{name}"));
         if (ReadDispatcher(sink) is { } dispatcher)
             props = props.WithDispatcher(dispatcher);
         return new SinkSettings(name, sink.Config, props, actorType, timeout, fallback.Length > 0 ? fallback : null, breaker, []);

@@ -5,7 +5,7 @@ namespace ActorSmtp.Server.Configuration;
 
 /// <summary>One named sink under <c>actorsmtp.sinks</c>, as the server runs it.</summary>
 /// <param name="Props">How to create the sink actor from its block; null for a <c>fan-out</c>.</param>
-/// <param name="ActorType">The sink's actor class when it was named by type (not registered in code).</param>
+/// <param name="ActorType">The sink's actor class; null for a <c>fan-out</c> and for a type registered by a function.</param>
 /// <param name="Timeout">How long the sink may take to answer one message before the client gets 451.</param>
 /// <param name="Fallback">The sink that takes a message this one failed to store temporarily.</param>
 /// <param name="Members">The sinks a <c>fan-out</c> stores every message to; empty otherwise.</param>

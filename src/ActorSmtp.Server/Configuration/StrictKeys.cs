@@ -1,6 +1,5 @@
 using Akka.Configuration;
 using Akka.Configuration.Hocon;
-using ActorSmtp.Server.Sinks;
 using F23.StringSimilarity;
 
 namespace ActorSmtp.Server.Configuration;

@@ -1,4 +1,5 @@
 using System.Net;
+using ActorSmtp.Host;
 using ActorSmtp.Protocol.Proxy;
 using ActorSmtp.Server.Configuration;
 using ActorSmtp.Server.Hosting;
@@ -12,7 +13,7 @@ public sealed class ProtectionSettingsTests
     [Fact]
     public void Shipped_defaults()
     {
-        var settings = ActorSmtpSettings.FromConfig(ActorSmtpConfig.Reference);
+        var settings = ActorSmtpSettings.FromConfig(ActorSmtpConfig.Reference, ShippedSinks.Catalog());
         var p = settings.Protection;
         Assert.Equal(50, p.MaxConnectionsPerClient);
         Assert.Equal(0, p.ConnectionRatePerClient);
@@ -57,7 +58,7 @@ public sealed class ProtectionSettingsTests
                 close-on-non-smtp-commands = off, auth-rate-per-client = 30, tls-session-rate-per-client = 20
               }
             }
-            """));
+            """), ShippedSinks.Catalog());
         var p = settings.Protection;
         Assert.Equal((7, 60, 100, 1000), (p.MaxConnectionsPerClient, p.ConnectionRatePerClient, p.MessageRatePerClient, p.RecipientRatePerClient));
         Assert.Equal((30, 20), (p.AuthRatePerClient, p.TlsSessionRatePerClient));
@@ -84,7 +85,7 @@ public sealed class ProtectionSettingsTests
     [Fact]
     public void The_older_tls_handshake_timeout_key_still_works()
     {
-        var settings = ActorSmtpSettings.FromConfig(ActorSmtpConfig.FromString("actorsmtp.tls.handshake-timeout = 3s"));
+        var settings = ActorSmtpSettings.FromConfig(ActorSmtpConfig.FromString("actorsmtp.tls.handshake-timeout = 3s"), ShippedSinks.Catalog());
         Assert.Equal(TimeSpan.FromSeconds(3), settings.Tls.HandshakeTimeout);
     }
 
@@ -99,7 +100,7 @@ public sealed class ProtectionSettingsTests
     [InlineData("actorsmtp.endpoints = [ { address = \"127.0.0.1\", port = 0, proxy-protocol = v3 } ]", "actorsmtp.endpoints[0].proxy-protocol")]
     public void Invalid_values_name_their_key(string hocon, string key)
     {
-        var error = Assert.Throws<SettingsException>(() => ActorSmtpSettings.FromConfig(ActorSmtpConfig.FromString(hocon)));
+        var error = Assert.Throws<SettingsException>(() => ActorSmtpSettings.FromConfig(ActorSmtpConfig.FromString(hocon), ShippedSinks.Catalog()));
         Assert.Equal(key, error.Key);
     }
 
@@ -110,7 +111,7 @@ public sealed class ProtectionSettingsTests
     {
         var limits = ActorSmtpSettings.FromConfig(ActorSmtpConfig.FromString($$"""
             actorsmtp.limits { max-connections-per-client = 0, {{key}} = 1 }
-            """)).Protection;
+            """), ShippedSinks.Catalog()).Protection;
         Assert.True(limits.LimitsClients); // without a table entry the session would get no rates to ask
     }
 }

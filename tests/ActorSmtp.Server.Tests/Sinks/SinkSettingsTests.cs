@@ -1,7 +1,6 @@
 using Akka.Actor;
 using ActorSmtp.Server.Configuration;
 using ActorSmtp.Server.Hosting;
-using ActorSmtp.Server.Sinks;
 using ActorSmtp.Sinks;
 using Xunit;
 

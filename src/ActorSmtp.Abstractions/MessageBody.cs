@@ -35,7 +35,7 @@ public sealed class MessageBody
     /// Chunks still arriving, if any; completing it with an exception fails the body. Such a body knows it has
     /// <see cref="Ended"/> only once its reader has drained it: prefer <see cref="Streaming"/>.
     /// </param>
-    public MessageBody(IReadOnlyList<ReadOnlyMemory<byte>> head, ChannelReader<ReadOnlyMemory<byte>>? rest = null)
+    internal MessageBody(IReadOnlyList<ReadOnlyMemory<byte>> head, ChannelReader<ReadOnlyMemory<byte>>? rest = null)
     {
         _head = head;
         _rest = rest;
@@ -105,7 +105,7 @@ public sealed class MessageBody
     /// <summary>
     /// Reads this body once for <paramref name="count"/> readers (see <see cref="ForkedBody"/>). Counts as the one read.
     /// </summary>
-    public ForkedBody Fork(int count)
+    internal ForkedBody Fork(int count)
     {
         Take();
         return new ForkedBody(_head, _rest, count);

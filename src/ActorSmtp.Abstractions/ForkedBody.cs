@@ -11,7 +11,7 @@ namespace ActorSmtp.Sinks;
 /// per branch, so the slowest reader paces the client; a reader that gives up early (a sink that answered
 /// before reading everything) must be <see cref="Release">released</see>, or it would stall the others.
 /// </remarks>
-public sealed class ForkedBody
+internal sealed class ForkedBody
 {
     private const int ChunksInFlight = 8;
 
