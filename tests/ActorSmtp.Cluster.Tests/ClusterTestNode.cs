@@ -1,8 +1,10 @@
 using System.Net;
 using Akka.Actor;
 using Akka.Cluster;
+using ActorSmtp.Host.Http;
 using ActorSmtp.Server.Configuration;
 using ActorSmtp.Server.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ActorSmtp.Cluster.Tests;
 
@@ -13,12 +15,15 @@ namespace ActorSmtp.Cluster.Tests;
 /// </summary>
 internal sealed class ClusterTestNode : IAsyncDisposable
 {
-    private ClusterTestNode(ActorSystem system, ActorSmtpServer server, string mailDirectory)
+    private ClusterTestNode(ActorSystem system, ActorSmtpServer server, string mailDirectory, HttpHost? view)
     {
         System = system;
         Server = server;
         MailDirectory = mailDirectory;
+        _view = view;
     }
+
+    private readonly HttpHost? _view;
 
     public ActorSystem System { get; }
     public ActorSmtpServer Server { get; }
@@ -27,6 +32,9 @@ internal sealed class ClusterTestNode : IAsyncDisposable
     public Address Address => Akka.Cluster.Cluster.Get(System).SelfAddress;
     public string Seed => $"127.0.0.1:{Address.Port}";
     public Server.Cluster.ClusterNode Node => Server.Cluster!;
+
+    /// <summary>The cluster view (actorsmtp.cluster.view, served as the executable serves it), when enabled.</summary>
+    public Uri? ViewUrl => _view?.Url;
 
     /// <param name="roles">e.g. "smtp", "storage" or both.</param>
     /// <param name="seed">The founder's <see cref="Seed"/>; null: this node founds the cluster.</param>
@@ -63,7 +71,11 @@ internal sealed class ClusterTestNode : IAsyncDisposable
         var system = ActorSystem.Create("actorsmtp", akka);
         try
         {
-            return new ClusterTestNode(system, await ActorSmtpServer.StartAsync(system, settings), directory);
+            var server = await ActorSmtpServer.StartAsync(system, settings);
+            var view = settings.Cluster.View.Enabled
+                ? await HttpEndpoints.StartClusterViewAsync(settings.Cluster.View, () => system, NullLoggerFactory.Instance)
+                : null;
+            return new ClusterTestNode(system, server, directory, view);
         }
         catch
         {
@@ -113,6 +125,8 @@ internal sealed class ClusterTestNode : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_view is not null)
+            await _view.DisposeAsync();
         await System.Terminate().WaitAsync(TimeSpan.FromSeconds(20));
         if (Directory.Exists(MailDirectory))
             Directory.Delete(MailDirectory, recursive: true);
