@@ -20,7 +20,7 @@ internal static class HealthResponse
     };
 
     /// <summary>"healthy", or each problem on its own line, in the order the checks were added.</summary>
-    public static string Text(HealthReport report) =>
+    private static string Text(HealthReport report) =>
         report.Status == HealthStatus.Healthy
             ? "healthy\n"
             : new StringBuilder().AppendJoin('\n', report.Entries
