@@ -25,7 +25,7 @@ internal static class ServerCommand
         // No defaults: configuration is HOCON, and the default appsettings reload would watch the working
         // directory recursively, paying for every file the file sink creates there (measured: most of its CPU).
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        if (!Telemetry.TelemetryHosting.TryAdd(builder.Services, config)) return InvalidConfiguration;
+        if (!Http.HttpHosting.TryAdd(builder.Services, config, settings)) return InvalidConfiguration;
         builder.Logging.ClearProviders();
         // One line per entry, written in batches: the session line alone made the stock console logger a
         // third of the CPU per connection (see ConsoleLineWriter).

@@ -28,7 +28,7 @@ public sealed class ClusterFormationTests
         await session.ReadReplyAsync();
 
         using var http = new HttpClient();
-        var json = await http.GetStringAsync(founder.Node.ViewUrl + "cluster");
+        var json = await http.GetStringAsync(founder.ViewUrl + "cluster");
         using var doc = JsonDocument.Parse(json);
         var members = doc.RootElement.GetProperty("members").EnumerateArray().ToArray();
         Assert.Equal(3, members.Length);

@@ -1,9 +1,11 @@
 using System.Net;
 using Akka.Actor;
 using Akka.Cluster;
+using ActorSmtp.Host.Http;
 using ActorSmtp.Server.Configuration;
 using ActorSmtp.Server.Hosting;
 using ActorSmtp.Sinks.File;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ActorSmtp.Cluster.Tests;
 
@@ -14,12 +16,15 @@ namespace ActorSmtp.Cluster.Tests;
 /// </summary>
 internal sealed class ClusterTestNode : IAsyncDisposable
 {
-    private ClusterTestNode(ActorSystem system, ActorSmtpServer server, string mailDirectory)
+    private ClusterTestNode(ActorSystem system, ActorSmtpServer server, string mailDirectory, HttpHost? view)
     {
         System = system;
         Server = server;
         MailDirectory = mailDirectory;
+        _view = view;
     }
+
+    private readonly HttpHost? _view;
 
     public ActorSystem System { get; }
     public ActorSmtpServer Server { get; }
@@ -31,6 +36,9 @@ internal sealed class ClusterTestNode : IAsyncDisposable
 
     /// <summary>The sink types these tests run (the file sink), registered as the executable registers them.</summary>
     public static SinkCatalog Sinks() => new SinkCatalog().Register<FileSink>("file");
+
+    /// <summary>The cluster view (actorsmtp.cluster.view, served as the executable serves it), when enabled.</summary>
+    public Uri? ViewUrl => _view?.Url;
 
     /// <param name="roles">e.g. "smtp", "storage" or both.</param>
     /// <param name="seed">The founder's <see cref="Seed"/>; null: this node founds the cluster.</param>
@@ -67,7 +75,11 @@ internal sealed class ClusterTestNode : IAsyncDisposable
         var system = ActorSystem.Create("actorsmtp", akka);
         try
         {
-            return new ClusterTestNode(system, await ActorSmtpServer.StartAsync(system, settings), directory);
+            var server = await ActorSmtpServer.StartAsync(system, settings);
+            var view = settings.Cluster.View.Enabled
+                ? await HttpEndpoints.StartClusterViewAsync(settings.Cluster.View, () => system, NullLoggerFactory.Instance)
+                : null;
+            return new ClusterTestNode(system, server, directory, view);
         }
         catch
         {
@@ -117,6 +129,8 @@ internal sealed class ClusterTestNode : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_view is not null)
+            await _view.DisposeAsync();
         await System.Terminate().WaitAsync(TimeSpan.FromSeconds(20));
         if (Directory.Exists(MailDirectory))
             Directory.Delete(MailDirectory, recursive: true);

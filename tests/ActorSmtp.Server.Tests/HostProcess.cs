@@ -52,6 +52,8 @@ internal sealed partial class HostProcess : IDisposable
         return _process.ExitCode;
     }
 
+    public int Id => _process.Id;
+
     /// <summary>Asks for a graceful stop, as systemd or Kubernetes would (SIGTERM).</summary>
     public void Terminate() => Signal("TERM");
 

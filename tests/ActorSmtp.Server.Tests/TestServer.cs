@@ -12,15 +12,17 @@ namespace ActorSmtp.Server.Tests;
 /// </summary>
 internal sealed class TestServer : IAsyncDisposable
 {
-    private TestServer(ActorSystem system, ActorSmtpServer server, string mailDirectory)
+    private TestServer(ActorSystem system, ActorSmtpServer server, ActorSmtpSettings settings, string mailDirectory)
     {
         System = system;
         Server = server;
+        Settings = settings;
         MailDirectory = mailDirectory;
     }
 
     public ActorSystem System { get; }
     public ActorSmtpServer Server { get; }
+    public ActorSmtpSettings Settings { get; }
     public string MailDirectory { get; }
     public IPEndPoint EndPoint => Server.EndPoints[0];
 
@@ -45,7 +47,7 @@ internal sealed class TestServer : IAsyncDisposable
         var system = ActorSystem.Create("test", config);
         try
         {
-            return new TestServer(system, await ActorSmtpServer.StartAsync(system, settings), directory);
+            return new TestServer(system, await ActorSmtpServer.StartAsync(system, settings), settings, directory);
         }
         catch
         {

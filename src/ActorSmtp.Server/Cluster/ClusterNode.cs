@@ -35,8 +35,22 @@ public sealed class ClusterNode
     /// <summary>Completes when this node is Up in the cluster.</summary>
     public Task WhenUp => _up.Task;
 
-    /// <summary>The URL of the cluster view, when it is enabled.</summary>
-    public string? ViewUrl { get; private set; }
+    /// <summary>
+    /// What keeps this node from doing its part, as /healthz shows it: it is leaving (or has left) the cluster, or
+    /// it speaks SMTP without the storage role and no storage node is up and reachable (messages would get 451).
+    /// </summary>
+    public string? Problem()
+    {
+        var cluster = Akka.Cluster.Cluster.Get(System);
+        var self = cluster.SelfMember.Status;
+        if (self is MemberStatus.Leaving or MemberStatus.Exiting or MemberStatus.Down or MemberStatus.Removed)
+            return $"cluster: this node is {self.ToString().ToLowerInvariant()}";
+        var state = cluster.State;
+        return Settings.OwnsStorage || state.Members.Any(m => m.Status == MemberStatus.Up && m.HasRole(ClusterSettings.StorageRole)
+                && !state.Unreachable.Contains(m))
+            ? null
+            : "cluster: no storage node reachable";
+    }
 
     /// <summary>
     /// The sink entry of a node without the storage role: a proxy to the storage nodes, and no local sinks.
@@ -61,12 +75,6 @@ public sealed class ClusterNode
         var proxy = settings.Cluster.OwnsStorage ? null : sinks.Entry;
         var counters = Counters;
         system.ActorOf(Props.Create(() => new NodeInfoActor(listener, storage, proxy, counters)), NodeInfoActor.Name);
-        if (settings.Cluster.View.Enabled)
-        {
-            var view = new ClusterViewServer(system, settings.Cluster.View.Address, settings.Cluster.View.Port);
-            ViewUrl = view.Url;
-            system.RegisterOnTermination(view.Dispose);
-        }
         cluster.RegisterOnMemberUp(() => _up.TrySetResult());
         var seeds = settings.Cluster.SeedNodes.Select(s => SeedAddress(s, system.Name)).ToList();
         var log = Logging.GetLogger(system, typeof(ClusterNode));

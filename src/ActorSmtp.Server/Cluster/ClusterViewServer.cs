@@ -1,19 +1,16 @@
-using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Akka.Actor;
 using Akka.Cluster;
-using Akka.Event;
-using ActorSmtp.Server.Hosting;
 
 namespace ActorSmtp.Server.Cluster;
 
 /// <summary>
-/// GET /cluster on <c>actorsmtp.cluster.view</c>: the members as this node sees them (address, roles, status,
-/// reachability, leader) and each reachable member's numbers (<see cref="NodeInfoActor.Info"/>), as JSON.
-/// A plain <see cref="HttpListener"/>: no web framework for one read-only document.
+/// GET /cluster (on <c>actorsmtp.cluster.view</c> and next to /metrics): the members as this node sees them (address,
+/// roles, status, reachability, leader) and each reachable member's numbers (<see cref="NodeInfoActor.Info"/>), as
+/// JSON. The host serves it over HTTP.
 /// </summary>
-internal sealed class ClusterViewServer : IDisposable
+internal static class ClusterViewServer
 {
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -21,28 +18,6 @@ internal sealed class ClusterViewServer : IDisposable
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
         WriteIndented = true,
     };
-
-    private readonly ActorSystem _system;
-    private readonly HttpListener _http = new();
-    private readonly ILoggingAdapter _log;
-
-    public ClusterViewServer(ActorSystem system, IPAddress address, int port)
-    {
-        _system = system;
-        _log = Logging.GetLogger(system, typeof(ClusterViewServer));
-        var host = address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) ? "+" : address.ToString();
-        Url = $"http://{(address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{host}]" : host)}:{port}/";
-        _http.Prefixes.Add(Url);
-        _http.Start();
-        _ = HttpEndpoint.ServeAsync(_http, AnswerAsync);
-    }
-
-    public string Url { get; }
-
-    public void Dispose()
-    {
-        try { _http.Close(); } catch (ObjectDisposedException) { }
-    }
 
     /// <summary>The document GET /cluster returns, as JSON (also served next to /metrics).</summary>
     public static async Task<byte[]> JsonAsync(ActorSystem system) =>
@@ -86,26 +61,5 @@ internal sealed class ClusterViewServer : IDisposable
             leader = state.Leader?.ToString(),
             members,
         };
-    }
-
-    private async Task AnswerAsync(HttpListenerContext context)
-    {
-        if (context.Request.HttpMethod != "GET" || context.Request.Url?.AbsolutePath.TrimEnd('/') is not ("/cluster" or ""))
-        {
-            await HttpEndpoint.RespondAsync(context, 404, "text/plain", []).ConfigureAwait(false);
-            return;
-        }
-        byte[] body;
-        try
-        {
-            body = await JsonAsync(_system).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            _log.Warning(ex, "Cluster view request failed");
-            await HttpEndpoint.RespondAsync(context, 500, "text/plain", []).ConfigureAwait(false);
-            return;
-        }
-        await HttpEndpoint.RespondAsync(context, 200, "application/json", body).ConfigureAwait(false);
     }
 }

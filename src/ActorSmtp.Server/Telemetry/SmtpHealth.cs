@@ -1,60 +1,54 @@
 using ActorSmtp.Server.Configuration;
 using ActorSmtp.Server.Hosting;
-using System.Text;
 using Akka.Actor;
 using ActorSmtp.Server.Listener;
 using ActorSmtp.Server.Sinks;
 
 namespace ActorSmtp.Server.Telemetry;
 
-/// <summary>What <c>/healthz</c> answers: healthy, or the list of what is not.</summary>
-public sealed record HealthReport(IReadOnlyList<string> Problems)
-{
-    public bool IsHealthy => Problems.Count == 0;
-
-    /// <summary>"healthy", or one problem per line.</summary>
-    public override string ToString() => IsHealthy ? "healthy" : new StringBuilder().AppendJoin('\n', Problems).ToString();
-}
-
 /// <summary>
-/// Asks the running server: is every configured endpoint bound (the listener answers <see cref="ListenerProtocol.GetStatus"/>),
-/// and is every sink up with its circuit closed (<see cref="SinkSupervisorProtocol.GetHealth"/>)?
+/// The probes behind <c>/healthz</c>, one per part of the running server: is every configured endpoint bound (the
+/// listener answers <see cref="ListenerProtocol.GetStatus"/>), is each sink up with its circuit closed
+/// (<see cref="SinkSupervisorProtocol.GetHealth"/>), is this cluster node in the cluster and able to store?
+/// Each answers null when its part is fine or not there (yet), else the problem as the line /healthz shows.
 /// </summary>
 public static class SmtpHealth
 {
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(2);
 
-    public static async Task<HealthReport> CheckAsync(ActorSystem system)
-    {
-        if (SmtpTelemetry.Get(system).Server is not { } running)
-            return new HealthReport(["server not started"]);
-        var (server, settings) = running;
-        var problems = new List<string>();
-        if (settings.Cluster.SpeaksSmtp) // a storage-only cluster node has no listener
-            await CheckListenerAsync(server, settings, problems).ConfigureAwait(false);
-        var checks = server.Sinks.Sinks
-            .Where(sink => settings.Sinks.TryGetValue(sink.Key, out var s) && !s.IsFanOut)
-            .Select(sink => SinkProblemAsync(sink.Key, sink.Value))
-            .ToArray();
-        foreach (var problem in await Task.WhenAll(checks).ConfigureAwait(false))
-            if (problem is not null)
-                problems.Add(problem);
-        return new HealthReport(problems);
-    }
+    public const string NotStarted = "server not started";
 
-    private static async Task CheckListenerAsync(ActorSmtpServer server, ActorSmtpSettings settings, List<string> problems)
+    /// <summary>The sinks a node with <paramref name="settings"/> runs and checks: each named sink but the fan-outs, where it owns storage.</summary>
+    public static IEnumerable<string> CheckedSinks(ActorSmtpSettings settings) =>
+        settings.Cluster.OwnsStorage ? settings.Sinks.Where(s => !s.Value.IsFanOut).Select(s => s.Key) : [];
+
+    public static string? ServerProblem(ActorSystem? system) =>
+        system is not null && SmtpTelemetry.Get(system).Server is not null ? null : NotStarted;
+
+    public static async Task<string?> ListenerProblemAsync(ActorSystem system)
     {
+        if (SmtpTelemetry.Get(system).Server is not (var server, var settings) || !settings.Cluster.SpeaksSmtp)
+            return null; // a storage-only cluster node has no listener
         try
         {
             var status = await server.Listener.Ask<ListenerProtocol.Status>(ListenerProtocol.GetStatus.Instance, AskTimeout).ConfigureAwait(false);
-            if (status.EndPoints.Count < settings.Endpoints.Count)
-                problems.Add($"listener: {status.EndPoints.Count} of {settings.Endpoints.Count} endpoints bound");
+            return status.EndPoints.Count < settings.Endpoints.Count
+                ? $"listener: {status.EndPoints.Count} of {settings.Endpoints.Count} endpoints bound"
+                : null;
         }
         catch (Exception ex) when (ex is AskTimeoutException or TaskCanceledException)
         {
-            problems.Add("listener: not running");
+            return "listener: not running";
         }
     }
+
+    public static Task<string?> SinkProblemAsync(ActorSystem system, string name) =>
+        SmtpTelemetry.Get(system).Server is (var server, _) && server.Sinks.Sinks.TryGetValue(name, out var supervisor)
+            ? SinkProblemAsync(name, supervisor)
+            : Task.FromResult<string?>(null);
+
+    public static string? ClusterProblem(ActorSystem system) =>
+        SmtpTelemetry.Get(system).Server is (var server, _) ? server.Cluster?.Problem() : null;
 
     private static async Task<string?> SinkProblemAsync(string name, IActorRef supervisor)
     {

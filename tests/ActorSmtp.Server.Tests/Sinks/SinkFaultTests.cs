@@ -1,7 +1,8 @@
 using System.Net;
 using System.Text;
-using ActorSmtp.Host.Telemetry;
+using ActorSmtp.Host.Http;
 using ActorSmtp.Server.Telemetry;
+using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
 using static ActorSmtp.Server.Tests.Telemetry.TelemetryTestSupport;
 
@@ -23,7 +24,7 @@ public sealed class SinkFaultTests
     {
         await using var server = await TestServer.StartAsync("actorsmtp.limits.max-message-size = 48KiB"); // default breaker
         var port = FreePort();
-        using var endpoint = MetricsEndpoint.Start(new MetricsSettings(true, "127.0.0.1", port), () => SmtpHealth.CheckAsync(server.System));
+        await using var endpoint = await HttpEndpoints.StartMetricsAsync(new MetricsSettings(true, "127.0.0.1", port), server.Settings, () => server.System, NullLoggerFactory.Instance);
         var healthz = $"http://127.0.0.1:{port}/healthz";
 
         for (var i = 0; i < Mistakes; i++)
@@ -67,7 +68,7 @@ public sealed class SinkFaultTests
             actorsmtp { sink = failing, sinks.failing { type = "{{MemorySink.TypeName}}", name = "really-failing", behaviour = fail } }
             """); // the default breaker: 5 failures
         var port = FreePort();
-        using var endpoint = MetricsEndpoint.Start(new MetricsSettings(true, "127.0.0.1", port), () => SmtpHealth.CheckAsync(server.System));
+        await using var endpoint = await HttpEndpoints.StartMetricsAsync(new MetricsSettings(true, "127.0.0.1", port), server.Settings, () => server.System, NullLoggerFactory.Instance);
 
         await using var client = await RawSmtpClient.GreetedAsync(server.EndPoint);
         for (var i = 0; i < 5; i++)

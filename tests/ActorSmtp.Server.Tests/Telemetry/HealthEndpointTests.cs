@@ -1,7 +1,8 @@
 using System.Net;
-using ActorSmtp.Host.Telemetry;
+using ActorSmtp.Host.Http;
 using ActorSmtp.Server.Configuration;
 using ActorSmtp.Server.Telemetry;
+using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
 using static ActorSmtp.Server.Tests.Telemetry.TelemetryTestSupport;
 
@@ -21,7 +22,7 @@ public sealed class HealthEndpointTests
             }
             """);
         var port = FreePort();
-        using var endpoint = MetricsEndpoint.Start(new MetricsSettings(true, "127.0.0.1", port), () => SmtpHealth.CheckAsync(server.System));
+        await using var endpoint = await HttpEndpoints.StartMetricsAsync(new MetricsSettings(true, "127.0.0.1", port), server.Settings, () => server.System, NullLoggerFactory.Instance);
         var healthz = $"http://127.0.0.1:{port}/healthz";
 
         Assert.Equal((HttpStatusCode.OK, "healthy\n"), await GetAsync(healthz));
@@ -53,7 +54,7 @@ public sealed class HealthEndpointTests
             }
             """);
         var port = FreePort();
-        using var endpoint = MetricsEndpoint.Start(new MetricsSettings(true, "127.0.0.1", port), () => SmtpHealth.CheckAsync(server.System));
+        await using var endpoint = await HttpEndpoints.StartMetricsAsync(new MetricsSettings(true, "127.0.0.1", port), server.Settings, () => server.System, NullLoggerFactory.Instance);
         var healthz = $"http://127.0.0.1:{port}/healthz";
         Assert.Equal(HttpStatusCode.OK, (await GetAsync(healthz)).Status);
 
@@ -76,22 +77,24 @@ public sealed class HealthEndpointTests
     public async Task Healthz_is_503_before_the_server_started()
     {
         var port = FreePort();
-        using var endpoint = MetricsEndpoint.Start(new MetricsSettings(true, "127.0.0.1", port),
-            () => Task.FromResult(new HealthReport(["server not started"])));
+        await using var endpoint = await HttpEndpoints.StartMetricsAsync(new MetricsSettings(true, "127.0.0.1", port), ReferenceSettings,
+            () => null, NullLoggerFactory.Instance);
         var (status, body) = await GetAsync($"http://127.0.0.1:{port}/healthz");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
         Assert.Equal("server not started\n", body);
     }
 
     [Fact]
-    public void A_port_in_use_is_an_invalid_setting_naming_the_key()
+    public async Task A_port_in_use_is_an_invalid_setting_naming_the_key()
     {
         var port = FreePort();
-        using var first = MetricsEndpoint.Start(new MetricsSettings(true, "127.0.0.1", port), () => Task.FromResult(new HealthReport([])));
-        var failure = Assert.Throws<SettingsException>(() =>
-            MetricsEndpoint.Start(new MetricsSettings(true, "127.0.0.1", port), () => Task.FromResult(new HealthReport([]))));
+        await using var first = await HttpEndpoints.StartMetricsAsync(new MetricsSettings(true, "127.0.0.1", port), ReferenceSettings, () => null, NullLoggerFactory.Instance);
+        var failure = await Assert.ThrowsAsync<SettingsException>(() =>
+            HttpEndpoints.StartMetricsAsync(new MetricsSettings(true, "127.0.0.1", port), ReferenceSettings, () => null, NullLoggerFactory.Instance));
         Assert.Equal("actorsmtp.metrics.port", failure.Key);
     }
+
+    private static readonly ActorSmtpSettings ReferenceSettings = ActorSmtpSettings.FromConfig(ActorSmtp.Server.Hosting.ActorSmtpConfig.Reference);
 
     private static async Task<(HttpStatusCode Status, string Body)> PollAsync(string url, HttpStatusCode wanted, TimeSpan timeout)
     {
