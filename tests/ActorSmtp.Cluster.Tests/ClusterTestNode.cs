@@ -26,7 +26,7 @@ internal sealed class ClusterTestNode : IAsyncDisposable
     public IPEndPoint EndPoint => Server.EndPoints[0];
     public Address Address => Akka.Cluster.Cluster.Get(System).SelfAddress;
     public string Seed => $"127.0.0.1:{Address.Port}";
-    public Server.Cluster.ClusterNode Node => Server.Cluster!;
+    public ClusterNode Node => (ClusterNode)Server.Cluster!;
 
     /// <param name="roles">e.g. "smtp", "storage" or both.</param>
     /// <param name="seed">The founder's <see cref="Seed"/>; null: this node founds the cluster.</param>
@@ -56,14 +56,16 @@ internal sealed class ClusterTestNode : IAsyncDisposable
             {{hocon}}
             """);
         var settings = ActorSmtpSettings.FromConfig(config);
-        var akka = settings.Cluster.AkkaConfig().WithFallback(config);
+        var cluster = ClusterSettings.FromConfig(config);
+        var akka = cluster.AkkaConfig().WithFallback(config);
         if (crashable)
             akka = Akka.Configuration.ConfigurationFactory.ParseString(
                 "akka.coordinated-shutdown.run-by-actor-system-terminate = off").WithFallback(akka);
         var system = ActorSystem.Create("actorsmtp", akka);
         try
         {
-            return new ClusterTestNode(system, await ActorSmtpServer.StartAsync(system, settings), directory);
+            var server = await ActorSmtpServer.StartAsync(system, settings, cluster: ClusterNode.Create(system, cluster));
+            return new ClusterTestNode(system, server, directory);
         }
         catch
         {

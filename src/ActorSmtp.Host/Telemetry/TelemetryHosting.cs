@@ -54,7 +54,7 @@ internal static class TelemetryHosting
         }
 
         private Task<byte[]> ClusterViewAsync() =>
-            ActorSmtp.Server.Cluster.ClusterViewServer.JsonAsync(services.GetRequiredService<ActorSystem>());
+            ActorSmtp.Cluster.ClusterViewServer.JsonAsync(services.GetRequiredService<ActorSystem>());
 
         private Task<HealthReport> CheckAsync()
         {

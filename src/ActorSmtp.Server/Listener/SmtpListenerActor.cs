@@ -39,7 +39,7 @@ internal sealed partial class SmtpListenerActor : UntypedActor, IWithTimers
     /// <param name="clusterCounters">On a cluster node: per-client limits count across the cluster.</param>
     public SmtpListenerActor(
         ActorSmtpSettings settings, IActorRef sink, CertificateStore? tls = null, IActorRef? authenticator = null,
-        Cluster.ClusterClientCounters? clusterCounters = null)
+        ISharedClientCounters? clusterCounters = null)
     {
         _endpoints = settings.Endpoints;
         _maxConnections = settings.MaxConnections;

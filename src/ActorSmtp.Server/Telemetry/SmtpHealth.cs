@@ -30,7 +30,7 @@ public static class SmtpHealth
             return new HealthReport(["server not started"]);
         var (server, settings) = running;
         var problems = new List<string>();
-        if (settings.Cluster.SpeaksSmtp) // a storage-only cluster node has no listener
+        if (server.Cluster is not { SpeaksSmtp: false }) // a storage-only cluster node has no listener
             await CheckListenerAsync(server, settings, problems).ConfigureAwait(false);
         var checks = server.Sinks.Sinks
             .Where(sink => settings.Sinks.TryGetValue(sink.Key, out var s) && !s.IsFanOut)

@@ -6,14 +6,14 @@ using Akka.Cluster;
 using Akka.Event;
 using ActorSmtp.Server.Hosting;
 
-namespace ActorSmtp.Server.Cluster;
+namespace ActorSmtp.Cluster;
 
 /// <summary>
 /// GET /cluster on <c>actorsmtp.cluster.view</c>: the members as this node sees them (address, roles, status,
 /// reachability, leader) and each reachable member's numbers (<see cref="NodeInfoActor.Info"/>), as JSON.
 /// A plain <see cref="HttpListener"/>: no web framework for one read-only document.
 /// </summary>
-internal sealed class ClusterViewServer : IDisposable
+public sealed class ClusterViewServer : IDisposable
 {
     private static readonly JsonSerializerOptions Json = new()
     {
