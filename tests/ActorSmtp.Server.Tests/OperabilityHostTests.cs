@@ -231,6 +231,7 @@ public sealed class OperabilityHostTests : IDisposable
     [InlineData("actorsmtp.trace.clients = [ \"10.0.0.0/8\", \"not-a-network\" ]", "actorsmtp.trace.clients[1]")]
     [InlineData("actorsmtp.sink = nowhere", "actorsmtp.sink")]
     [InlineData("actorsmtp.tls { self-signed = off, certificate = \"/nonexistent.pem\", key = \"/nonexistent.key\" }", "actorsmtp.tls")]
+    [InlineData("actorsmtp.cluster { enabled = on, roles = [web] }", "actorsmtp.cluster.roles")] // read by ActorSmtp.Cluster
     public async Task Check_config_rejects_a_broken_file_with_exit_code_2_naming_the_key(string hocon, string key)
     {
         using var check = HostProcess.Start($"check-config --config \"{Config(hocon)}\"", _directory);

@@ -1,4 +1,6 @@
 using System.Net;
+using Akka.Actor;
+using ActorSmtp.Server.Configuration;
 using ActorSmtp.Server.Hosting;
 using MailKit.Net.Smtp;
 using MailKit.Security;
@@ -25,6 +27,16 @@ public sealed class SingleNodeFootprintTests : IDisposable
         var referenced = typeof(ActorSmtpServer).Assembly.GetReferencedAssemblies().Select(a => a.Name).ToArray();
         Assert.Contains("Akka", referenced); // it does list what it uses
         Assert.Empty(referenced.Intersect(ClusterAssemblies));
+    }
+
+    [Fact]
+    public async Task A_server_with_the_cluster_on_but_no_cluster_part_refuses_to_start_rather_than_count_limits_alone()
+    {
+        var settings = ActorSmtpSettings.FromConfig(ActorSmtpConfig.FromString(
+            "actorsmtp { endpoints = [ { address = \"127.0.0.1\", port = 0 } ], cluster.enabled = on }"));
+        using var system = ActorSystem.Create("footprint");
+        var error = await Assert.ThrowsAsync<SettingsException>(() => ActorSmtpServer.StartAsync(system, settings));
+        Assert.Equal("actorsmtp.cluster.enabled", error.Key);
     }
 
     [Fact]
