@@ -33,17 +33,20 @@ internal static class ServerCommand
         // The host must wait for the drain (CoordinatedShutdown's service-requests-done) and what follows it.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Protection.ShutdownGrace + TimeSpan.FromSeconds(30));
         builder.Services.AddHostedService<ShutdownSignals>(); // SIGINT during shutdown cuts the grace short
-        builder.Services.AddAkka("actorsmtp", (akka, _) => akka
-            .AddHocon(config, HoconAddMode.Prepend)
-            .AddHocon(ShutdownSignals.AkkaConfig, HoconAddMode.Prepend) // signals are the host's
-            .WithActorSmtpCluster(settings.Cluster) // actorsmtp.cluster as Akka settings; nothing when off
-            .ConfigureLoggers(loggers =>
-            {
-                loggers.LogLevel = LogLevel.InfoLevel;
-                loggers.ClearLoggers();
-                loggers.AddLogger<AkkaLogBridge>(); // the message alone, under the logging class's category
-            })
-            .WithActorSmtp(settings, startFailure.Record));
+        builder.Services.AddAkka("actorsmtp", (akka, _) =>
+        {
+            akka.AddHocon(config, HoconAddMode.Prepend)
+                .AddHocon(ShutdownSignals.AkkaConfig, HoconAddMode.Prepend); // signals are the host's
+            // actorsmtp.cluster as Akka settings and the node's cluster part; a single node does not load ActorSmtp.Cluster.
+            var cluster = settings.ClusterEnabled ? akka.WithActorSmtpCluster(config) : null;
+            akka.ConfigureLoggers(loggers =>
+                {
+                    loggers.LogLevel = LogLevel.InfoLevel;
+                    loggers.ClearLoggers();
+                    loggers.AddLogger<AkkaLogBridge>(); // the message alone, under the logging class's category
+                })
+                .WithActorSmtp(settings, startFailure.Record, cluster);
+        });
 
         using var host = builder.Build();
         try

@@ -43,25 +43,26 @@ public sealed class ClusterFormationTests
     [Fact]
     public void Cluster_is_off_by_default_and_its_akka_config_empty()
     {
-        var settings = ActorSmtpSettings.FromConfig(ActorSmtpConfig.Reference, ClusterTestNode.Sinks());
-        Assert.False(settings.Cluster.Enabled);
-        Assert.True(settings.Cluster.AkkaConfig().IsEmpty);
-        Assert.True(settings.Cluster.SpeaksSmtp && settings.Cluster.OwnsStorage);
+        Assert.False(ActorSmtpSettings.FromConfig(ActorSmtpConfig.Reference, ClusterTestNode.Sinks()).ClusterEnabled);
+        var cluster = ClusterSettings.FromConfig(ActorSmtpConfig.Reference, ClusterTestNode.Sinks());
+        Assert.False(cluster.Enabled);
+        Assert.True(cluster.AkkaConfig().IsEmpty);
+        Assert.True(cluster.SpeaksSmtp && cluster.OwnsStorage);
     }
 
     [Fact]
     public void Enabled_cluster_maps_onto_akka_cluster_with_keep_majority()
     {
-        var settings = ActorSmtpSettings.FromConfig(ActorSmtpConfig.FromString(
-            "actorsmtp.cluster { enabled = on, port = 4100, seed-nodes = [\"10.0.0.1:4053\"], roles = [smtp] }"), ClusterTestNode.Sinks());
-        var akka = settings.Cluster.AkkaConfig();
+        var cluster = Read(ActorSmtpConfig.FromString(
+            "actorsmtp.cluster { enabled = on, port = 4100, seed-nodes = [\"10.0.0.1:4053\"], roles = [smtp] }"));
+        var akka = cluster.AkkaConfig();
         Assert.Equal("cluster", akka.GetString("akka.actor.provider"));
         Assert.Equal(4100, akka.GetInt("akka.remote.dot-netty.tcp.port"));
         Assert.Equal(["smtp"], akka.GetStringList("akka.cluster.roles"));
         Assert.Equal("keep-majority", akka.GetString("akka.cluster.split-brain-resolver.active-strategy"));
         Assert.Contains("SplitBrainResolverProvider", akka.GetString("akka.cluster.downing-provider-class"));
         Assert.True(akka.GetBoolean("akka.coordinated-shutdown.run-by-actor-system-terminate"));
-        Assert.False(settings.Cluster.OwnsStorage);
+        Assert.False(cluster.OwnsStorage);
     }
 
     [Theory]
@@ -72,7 +73,7 @@ public sealed class ClusterFormationTests
     public void Bad_cluster_settings_name_their_key(string hocon, string key)
     {
         var error = Assert.Throws<SettingsException>(() =>
-            ActorSmtpSettings.FromConfig(ActorSmtpConfig.FromString($"actorsmtp.cluster {{ enabled = on, {hocon} }}"), ClusterTestNode.Sinks()));
+            Read(ActorSmtpConfig.FromString($"actorsmtp.cluster {{ enabled = on, {hocon} }}")));
         Assert.Equal(key, error.Key);
     }
 
@@ -82,10 +83,16 @@ public sealed class ClusterFormationTests
         var examples = Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "examples"), "cluster-*.conf");
         Assert.NotEmpty(examples);
         foreach (var example in examples)
-        {
-            var settings = ActorSmtpSettings.FromConfig(ActorSmtpConfig.Load(example), ClusterTestNode.Sinks());
-            Assert.True(settings.Cluster.Enabled, example);
-        }
+            Assert.True(Read(ActorSmtpConfig.Load(example)).Enabled, example);
+    }
+
+    /// <summary>As the host reads it: the server's settings (every key checked), then the cluster's own.</summary>
+    private static ClusterSettings Read(Akka.Configuration.Config config)
+    {
+        var settings = ActorSmtpSettings.FromConfig(config, ClusterTestNode.Sinks());
+        var cluster = ClusterSettings.FromConfig(config);
+        Assert.Equal(settings.ClusterEnabled, cluster.Enabled);
+        return cluster;
     }
 
     internal static int FreePort()

@@ -32,7 +32,7 @@ internal sealed class ClusterTestNode : IAsyncDisposable
     public IPEndPoint EndPoint => Server.EndPoints[0];
     public Address Address => Akka.Cluster.Cluster.Get(System).SelfAddress;
     public string Seed => $"127.0.0.1:{Address.Port}";
-    public Server.Cluster.ClusterNode Node => Server.Cluster!;
+    public ClusterNode Node => (ClusterNode)Server.Cluster!;
 
     /// <summary>The sink types these tests run (the file sink), registered as the executable registers them.</summary>
     public static SinkCatalog Sinks() => new SinkCatalog().Register<FileSink>("file");
@@ -68,16 +68,19 @@ internal sealed class ClusterTestNode : IAsyncDisposable
             {{hocon}}
             """);
         var settings = ActorSmtpSettings.FromConfig(config, Sinks());
-        var akka = settings.Cluster.AkkaConfig().WithFallback(config);
+        var cluster = ClusterSettings.FromConfig(config);
+        var akka = cluster.AkkaConfig().WithFallback(config);
         if (crashable)
             akka = Akka.Configuration.ConfigurationFactory.ParseString(
                 "akka.coordinated-shutdown.run-by-actor-system-terminate = off").WithFallback(akka);
         var system = ActorSystem.Create("actorsmtp", akka);
         try
         {
-            var server = await ActorSmtpServer.StartAsync(system, settings);
-            var view = settings.Cluster.View.Enabled
-                ? await HttpEndpoints.StartClusterViewAsync(settings.Cluster.View, () => system, NullLoggerFactory.Instance)
+            var server = await ActorSmtpServer.StartAsync(system, settings, cluster: ClusterNode.Create(system, cluster));
+            var view = cluster.View.Enabled
+                ? await HttpEndpoints.StartClusterViewAsync(
+                    new NodeShape(true, cluster.SpeaksSmtp, cluster.OwnsStorage, true, cluster.View.Address, cluster.View.Port),
+                    () => system, NullLoggerFactory.Instance)
                 : null;
             return new ClusterTestNode(system, server, directory, view);
         }

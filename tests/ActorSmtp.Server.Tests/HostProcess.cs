@@ -42,6 +42,18 @@ internal sealed partial class HostProcess : IDisposable
     public static HostProcess Start(string arguments, string workingDirectory, int? openFileLimit = null) =>
         new(arguments, workingDirectory, openFileLimit);
 
+    /// <summary>
+    /// The file names of the assemblies the running host has loaded, as the kernel lists its mapped files
+    /// (<c>/proc/PID/maps</c>): the runtime maps every assembly it loads, so this sees what the process really loaded,
+    /// not what it references.
+    /// </summary>
+    public IReadOnlySet<string> LoadedAssemblies() =>
+        File.ReadLines($"/proc/{_process.Id}/maps")
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(fields => fields.Length >= 6 && fields[^1].EndsWith(".dll", StringComparison.Ordinal))
+            .Select(fields => Path.GetFileName(fields[^1]))
+            .ToHashSet(StringComparer.Ordinal);
+
     /// <summary>The port from the first "listening on 127.0.0.1:PORT" line.</summary>
     public Task<int> ListeningPortAsync() => _port.Task.WaitAsync(TimeSpan.FromSeconds(30));
 

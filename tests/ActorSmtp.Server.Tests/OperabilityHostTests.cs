@@ -44,10 +44,13 @@ public sealed class OperabilityHostTests : IDisposable
         Assert.Contains("smtp", member.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
         Assert.Equal(HttpStatusCode.OK, (await WaitForAsync($"http://127.0.0.1:{metricsPort}/healthz", TimeSpan.FromSeconds(10))).Status);
         // What the node really does, under the class that does it; not Akka's "manual cluster join required".
-        Assert.Contains("ActorSmtp.Server.Cluster.ClusterNode[0] founding a new cluster as akka.tcp://", host.Output);
+        Assert.Contains("ActorSmtp.Cluster.ClusterNode[0] founding a new cluster as akka.tcp://", host.Output);
         Assert.DoesNotContain("No seed-nodes configured", host.Output);
         Assert.DoesNotContain("DummyClassForStringSources", host.Output);
         Assert.Contains($"metrics listening on http://127.0.0.1:{metricsPort} (/metrics, /healthz, /cluster)", host.Output);
+        // The other side of SingleNodeFootprintTests: a cluster node does load the cluster assemblies.
+        Assert.Superset(new HashSet<string> { "ActorSmtp.Cluster.dll", "Akka.Cluster.dll", "Akka.Remote.dll", "Akka.DistributedData.dll" },
+            host.LoadedAssemblies().ToHashSet());
     }
 
     private static async Task<System.Text.Json.JsonDocument> ClusterViewAsync(int port, Func<System.Text.Json.JsonDocument, bool> until)
@@ -229,6 +232,7 @@ public sealed class OperabilityHostTests : IDisposable
     [InlineData("actorsmtp.trace.clients = [ \"10.0.0.0/8\", \"not-a-network\" ]", "actorsmtp.trace.clients[1]")]
     [InlineData("actorsmtp.sink = nowhere", "actorsmtp.sink")]
     [InlineData("actorsmtp.tls { self-signed = off, certificate = \"/nonexistent.pem\", key = \"/nonexistent.key\" }", "actorsmtp.tls")]
+    [InlineData("actorsmtp.cluster { enabled = on, roles = [web] }", "actorsmtp.cluster.roles")] // read by ActorSmtp.Cluster
     public async Task Check_config_rejects_a_broken_file_with_exit_code_2_naming_the_key(string hocon, string key)
     {
         using var check = HostProcess.Start($"check-config --config \"{Config(hocon)}\"", _directory);

@@ -24,25 +24,25 @@ internal static class HttpEndpoints
     /// <c>/healthz</c> and, on a cluster node, <c>/cluster</c>.
     /// </summary>
     /// <param name="system">The actor system, or null before it exists.</param>
-    public static Task<HttpHost> StartMetricsAsync(MetricsSettings metrics, ActorSmtpSettings settings, Func<ActorSystem?> system, ILoggerFactory logging) =>
+    public static Task<HttpHost> StartMetricsAsync(MetricsSettings metrics, ActorSmtpSettings settings, NodeShape node, Func<ActorSystem?> system, ILoggerFactory logging) =>
         HttpHost.StartAsync(metrics.Address, metrics.Port, "actorsmtp.metrics.port", logging,
             services =>
             {
                 services.AddSingleton(_ => Meters()); // disposed with the host
-                services.AddHealthChecks().AddSmtpChecks(settings, system);
+                services.AddHealthChecks().AddSmtpChecks(settings, node, system);
             },
             app =>
             {
                 // Resolved here, before the host starts: it counts from then on, not from the first scrape.
                 app.MapPrometheusScrapingEndpoint("/metrics", app.Services.GetRequiredService<MeterProvider>(), null, null);
                 app.MapHealthChecks("/healthz", HealthResponse.Options);
-                if (settings.Cluster.Enabled)
+                if (node.Cluster)
                     app.MapClusterView("/cluster", system);
             });
 
     /// <summary><c>actorsmtp.cluster.view</c>: the cluster view on its own address and port, at <c>/</c> and <c>/cluster</c>.</summary>
-    public static Task<HttpHost> StartClusterViewAsync(ClusterViewSettings view, Func<ActorSystem?> system, ILoggerFactory logging) =>
-        HttpHost.StartAsync(view.Address.ToString(), view.Port, "actorsmtp.cluster.view.port", logging,
+    public static Task<HttpHost> StartClusterViewAsync(NodeShape node, Func<ActorSystem?> system, ILoggerFactory logging) =>
+        HttpHost.StartAsync(node.ViewAddress.ToString(), node.ViewPort, "actorsmtp.cluster.view.port", logging,
             _ => { },
             app =>
             {

@@ -27,9 +27,9 @@ internal static class HttpHosting
             Console.Error.WriteLine($"actorsmtp: {ex.Message}");
             return false;
         }
-        var view = settings.Cluster is { Enabled: true, View.Enabled: true };
-        if (telemetry.Metrics.Enabled || view)
-            services.AddSingleton<IHostedService>(sp => new Service(telemetry.Metrics, settings, view, sp));
+        var node = settings.ClusterEnabled ? ClusterHosting.Shape(config) : NodeShape.Single;
+        if (telemetry.Metrics.Enabled || node.View)
+            services.AddSingleton<IHostedService>(sp => new Service(telemetry.Metrics, settings, node, sp));
         return true;
     }
 
@@ -37,7 +37,7 @@ internal static class HttpHosting
     /// Starts before the actor system (registered first), so counts are kept from the first connection on;
     /// /healthz answers "server not started" until the server has started.
     /// </summary>
-    private sealed class Service(MetricsSettings metrics, ActorSmtpSettings settings, bool view, IServiceProvider services) : IHostedService
+    private sealed class Service(MetricsSettings metrics, ActorSmtpSettings settings, NodeShape node, IServiceProvider services) : IHostedService
     {
         private readonly List<HttpHost> _hosts = [];
 
@@ -46,13 +46,13 @@ internal static class HttpHosting
             var logging = services.GetRequiredService<ILoggerFactory>();
             if (metrics.Enabled)
             {
-                _hosts.Add(await HttpEndpoints.StartMetricsAsync(metrics, settings, System, logging).ConfigureAwait(false));
+                _hosts.Add(await HttpEndpoints.StartMetricsAsync(metrics, settings, node, System, logging).ConfigureAwait(false));
                 logging.CreateLogger(typeof(HttpEndpoints).FullName!).LogInformation(
                     "metrics listening on http://{Address}:{Port} (/metrics, /healthz{Cluster})",
-                    metrics.Address, metrics.Port, settings.Cluster.Enabled ? ", /cluster" : "");
+                    metrics.Address, metrics.Port, node.Cluster ? ", /cluster" : "");
             }
-            if (view)
-                _hosts.Add(await HttpEndpoints.StartClusterViewAsync(settings.Cluster.View, System, logging).ConfigureAwait(false));
+            if (node.View)
+                _hosts.Add(await HttpEndpoints.StartClusterViewAsync(node, System, logging).ConfigureAwait(false));
         }
 
         public async Task StopAsync(CancellationToken cancellationToken)

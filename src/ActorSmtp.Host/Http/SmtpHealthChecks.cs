@@ -13,14 +13,14 @@ namespace ActorSmtp.Host.Http;
 internal static class SmtpHealthChecks
 {
     /// <param name="system">The actor system, or null before it exists.</param>
-    public static IHealthChecksBuilder AddSmtpChecks(this IHealthChecksBuilder checks, ActorSmtpSettings settings, Func<ActorSystem?> system)
+    public static IHealthChecksBuilder AddSmtpChecks(this IHealthChecksBuilder checks, ActorSmtpSettings settings, NodeShape node, Func<ActorSystem?> system)
     {
         checks.Add("server", () => Task.FromResult(SmtpHealth.ServerProblem(system())));
-        if (settings.Cluster.SpeaksSmtp)
+        if (node.SpeaksSmtp)
             checks.Add("listener", () => system() is { } s ? SmtpHealth.ListenerProblemAsync(s) : NoProblem);
-        foreach (var sink in SmtpHealth.CheckedSinks(settings))
+        foreach (var sink in SmtpHealth.CheckedSinks(settings, node.OwnsStorage))
             checks.Add($"sink {sink}", () => system() is { } s ? SmtpHealth.SinkProblemAsync(s, sink) : NoProblem);
-        if (settings.Cluster.Enabled)
+        if (node.Cluster)
             checks.Add("cluster", () => Task.FromResult(system() is { } s ? SmtpHealth.ClusterProblem(s) : null));
         return checks;
     }

@@ -50,8 +50,11 @@ public sealed record ActorSmtpSettings
     /// <summary>How long a connection waits for the sinks' answer at most: the longest timeout chain, plus a margin.</summary>
     public required TimeSpan SinkResponseDeadline { get; init; }
 
-    /// <summary>Several nodes as one Akka.Cluster (<c>actorsmtp.cluster</c>); off by default.</summary>
-    public ClusterSettings Cluster { get; init; } = ClusterSettings.Off;
+    /// <summary>
+    /// This node is one of several as one Akka.Cluster (<c>actorsmtp.cluster.enabled</c>); off by default. The rest of
+    /// <c>actorsmtp.cluster</c> is ActorSmtp.Cluster's to read (ClusterSettings), so a single node never loads it.
+    /// </summary>
+    public bool ClusterEnabled { get; init; }
 
     /// <summary>Reads and validates the <c>actorsmtp</c> section; throws <see cref="SettingsException"/> naming the bad key.</summary>
     /// <param name="catalog">The sink types by name (by default the server's own: null, reject); others load by assembly-qualified name.</param>
@@ -95,7 +98,7 @@ public sealed record ActorSmtpSettings
             Sinks = sinks.Sinks,
             Routes = sinks.Routes,
             SinkResponseDeadline = sinks.ResponseDeadline() + TimeSpan.FromSeconds(1),
-            Cluster = ClusterSettings.From(root.Section("cluster")),
+            ClusterEnabled = root.Config.HasPath("cluster.enabled") && root.Section("cluster").Bool("enabled"),
         };
     }
 

@@ -14,8 +14,10 @@ public static class ActorSmtpHostingExtensions
     /// Starts ActorSmtp when the actor system starts: the configured sink under its supervisor and the
     /// listener, registered as <see cref="SmtpListenerActor"/>. Start-up fails if an endpoint cannot be bound.
     /// </summary>
-    public static AkkaConfigurationBuilder WithActorSmtp(this AkkaConfigurationBuilder builder, ActorSmtpSettings settings) =>
-        builder.WithActors((system, registry) => StartAsync(system, registry, settings));
+    /// <param name="cluster">Makes this node's part in a cluster with its actor system (required when <c>actorsmtp.cluster.enabled = on</c>).</param>
+    public static AkkaConfigurationBuilder WithActorSmtp(
+        this AkkaConfigurationBuilder builder, ActorSmtpSettings settings, Func<ActorSystem, IClusterPart>? cluster = null) =>
+        builder.WithActors((system, registry) => StartAsync(system, registry, settings, cluster));
 
     /// <summary>
     /// As above, except that a failure to start (an endpoint that cannot be bound, say) goes to
@@ -23,12 +25,13 @@ public static class ActorSmtpHostingExtensions
     /// start, which Akka.Hosting reports on the console with a stack trace. For a host that tells the operator itself.
     /// </summary>
     public static AkkaConfigurationBuilder WithActorSmtp(
-        this AkkaConfigurationBuilder builder, ActorSmtpSettings settings, Action<Exception> onStartFailure) =>
+        this AkkaConfigurationBuilder builder, ActorSmtpSettings settings, Action<Exception> onStartFailure,
+        Func<ActorSystem, IClusterPart>? cluster = null) =>
         builder.WithActors(async (system, registry) =>
         {
             try
             {
-                await StartAsync(system, registry, settings).ConfigureAwait(false);
+                await StartAsync(system, registry, settings, cluster).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
@@ -53,9 +56,10 @@ public static class ActorSmtpHostingExtensions
         return builder.WithActorSmtp(ActorSmtpSettings.FromConfig(config, catalog));
     }
 
-    private static async Task StartAsync(ActorSystem system, IActorRegistry registry, ActorSmtpSettings settings)
+    private static async Task StartAsync(
+        ActorSystem system, IActorRegistry registry, ActorSmtpSettings settings, Func<ActorSystem, IClusterPart>? cluster)
     {
-        var server = await ActorSmtpServer.StartAsync(system, settings).ConfigureAwait(false);
+        var server = await ActorSmtpServer.StartAsync(system, settings, cluster: cluster?.Invoke(system)).ConfigureAwait(false);
         registry.Register<SmtpListenerActor>(server.Listener);
     }
 }

@@ -3,7 +3,6 @@ using Akka.Actor;
 using Akka.Event;
 using ActorSmtp.Protocol.Session;
 using ActorSmtp.Server.Auth;
-using ActorSmtp.Server.Cluster;
 using ActorSmtp.Server.Configuration;
 using ActorSmtp.Server.Connection;
 using ActorSmtp.Server.Listener;
@@ -15,7 +14,7 @@ namespace ActorSmtp.Server.Hosting;
 /// <summary>A running ActorSmtp inside an <see cref="ActorSystem"/>: the sink, the listener and the endpoints it bound.</summary>
 public sealed class ActorSmtpServer
 {
-    private ActorSmtpServer(IActorRef listener, SinkTopology sinks, IReadOnlyList<IPEndPoint> endPoints, ClusterNode? cluster = null)
+    private ActorSmtpServer(IActorRef listener, SinkTopology sinks, IReadOnlyList<IPEndPoint> endPoints, IClusterPart? cluster = null)
     {
         Listener = listener;
         Sinks = sinks;
@@ -24,7 +23,7 @@ public sealed class ActorSmtpServer
     }
 
     /// <summary>This node's part in the cluster, when <c>actorsmtp.cluster.enabled = on</c>.</summary>
-    public ClusterNode? Cluster { get; }
+    public IClusterPart? Cluster { get; }
 
     public IActorRef Listener { get; }
 
@@ -38,17 +37,26 @@ public sealed class ActorSmtpServer
     public IReadOnlyList<IPEndPoint> EndPoints { get; }
 
     /// <summary>Starts the sink and the listener and binds every endpoint; throws if any cannot be bound.</summary>
-    public static async Task<ActorSmtpServer> StartAsync(ActorSystem system, ActorSmtpSettings settings, string name = "smtp")
+    /// <param name="cluster">
+    /// This node's part in a cluster (ActorSmtp.Cluster's ClusterNode), required when <c>actorsmtp.cluster.enabled = on</c>.
+    /// </param>
+    /// <exception cref="SettingsException">The cluster is on in <paramref name="settings"/> but no <paramref name="cluster"/> is given.</exception>
+    public static async Task<ActorSmtpServer> StartAsync(
+        ActorSystem system, ActorSmtpSettings settings, string name = "smtp", IClusterPart? cluster = null)
     {
+        // Without its cluster part a cluster node would count per-client limits on this node alone: refuse, never widen.
+        if (settings.ClusterEnabled && cluster is null)
+            throw new SettingsException($"{ActorSmtpSettings.Root}.cluster.enabled", "is on, but the cluster part (ActorSmtp.Cluster) is not wired");
         // Actor systems made without our configuration still need its Akka-level parts (mailbox, dispatcher).
         system.Settings.InjectTopLevelFallback(ActorSmtpConfig.Reference);
         WarnIfOpen(system, settings);
-        var cluster = settings.Cluster.Enabled ? ClusterNode.Create(system, settings) : null;
-        var sinks = settings.Cluster.OwnsStorage ? SinkTopology.Start(system, settings) : ClusterNode.StartStorageProxy(system, settings);
+        var sinks = cluster?.StartSinks(system, settings) ?? SinkTopology.Start(system, settings);
         await sinks.EnsureStartedAsync(settings, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
-        if (!settings.Cluster.SpeaksSmtp) // a storage-only cluster node: no listener
-            return Telemetry.SmtpTelemetry.Started(system,
-                new ActorSmtpServer(ActorRefs.Nobody, sinks, [], cluster!.Start(settings, sinks, listener: null)), settings);
+        if (cluster is { SpeaksSmtp: false }) // a storage-only cluster node: no listener
+        {
+            cluster.Start(settings, sinks, listener: null);
+            return Telemetry.SmtpTelemetry.Started(system, new ActorSmtpServer(ActorRefs.Nobody, sinks, [], cluster), settings);
+        }
         var tls = settings.Endpoints.Any(e => e.Tls != EndpointTls.None) ? new CertificateStore(settings.Tls, settings.Hostname) : null;
         if (tls?.SelfSigned is { } selfSigned)
             system.Log.Info(selfSigned.Made
@@ -58,14 +66,15 @@ public sealed class ActorSmtpServer
         var connections = ConnectionSettings.ForEndpoints(settings, sinks.Entry, tls, authenticator);
         // On the calling-thread dispatcher like the connections: an accept (and a connection's end) is handled
         // on the thread that completed it, with no thread-pool wake-up per connection (load-tests/BENCHMARKS.md).
-        var listenerProps = Props.Create(() => new SmtpListenerActor(settings, connections, cluster == null ? null : cluster.Counters))
+        var shared = cluster?.Counters;
+        var listenerProps = Props.Create(() => new SmtpListenerActor(settings, connections, shared))
             .WithDispatcher(Dispatch.CallingThreadDispatcher.ConfigPath);
         var listener = system.ActorOf(listenerProps, $"{name}-listener");
         var bound = await listener.Ask<ListenerProtocol.Bound>(ListenerProtocol.Bind.Instance, TimeSpan.FromSeconds(30))
             .ConfigureAwait(false);
         RegisterShutdown(system, listener, settings.Protection.ShutdownGrace, name);
-        return Telemetry.SmtpTelemetry.Started(system,
-            new ActorSmtpServer(listener, sinks, bound.EndPoints, cluster?.Start(settings, sinks, listener)), settings);
+        cluster?.Start(settings, sinks, listener);
+        return Telemetry.SmtpTelemetry.Started(system, new ActorSmtpServer(listener, sinks, bound.EndPoints, cluster), settings);
     }
 
     /// <summary>

@@ -1,6 +1,5 @@
 using System.Net;
 using ActorSmtp.Protocol.Session;
-using ActorSmtp.Server.Cluster;
 using ActorSmtp.Server.Configuration;
 
 namespace ActorSmtp.Server.Listener;
@@ -47,9 +46,9 @@ internal sealed class RateWindow
 /// <summary>
 /// One client address: its open connections (kept by the listener alone) and its rates. The sessions
 /// of its connections share the message, recipient, AUTH and TLS session rates through <see cref="IClientRates"/>.
-/// In a cluster the rates also count cluster-wide (<see cref="ClusterClientCounters"/>, eventually consistent).
+/// In a cluster the rates also count cluster-wide (<see cref="ISharedClientCounters"/>, eventually consistent).
 /// </summary>
-internal sealed class ClientEntry(IPAddress address, ProtectionSettings limits, ClusterClientCounters? cluster = null) : IClientRates
+internal sealed class ClientEntry(IPAddress address, ProtectionSettings limits, ISharedClientCounters? cluster = null) : IClientRates
 {
     private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
 
@@ -105,7 +104,7 @@ internal enum Admission
 /// a client cannot get N times its limits by spreading over N nodes (bounded overshoot, see the README).
 /// </remarks>
 internal sealed class ClientTable(
-    ProtectionSettings limits, int maxClients = ClientTable.DefaultMaxClients, ClusterClientCounters? cluster = null)
+    ProtectionSettings limits, int maxClients = ClientTable.DefaultMaxClients, ISharedClientCounters? cluster = null)
 {
     /// <summary>~200 bytes each: at most ~20 MB however many addresses (think IPv6) a flood comes from.</summary>
     public const int DefaultMaxClients = 100_000;

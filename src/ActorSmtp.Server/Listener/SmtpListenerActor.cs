@@ -37,7 +37,7 @@ internal sealed partial class SmtpListenerActor : UntypedActor, IWithTimers
     /// <param name="connections">Each endpoint's connection settings, in configuration order (<see cref="ConnectionSettings.ForEndpoints"/>).</param>
     /// <param name="clusterCounters">On a cluster node: per-client limits count across the cluster.</param>
     public SmtpListenerActor(
-        ActorSmtpSettings settings, IReadOnlyList<ConnectionSettings> connections, Cluster.ClusterClientCounters? clusterCounters = null)
+        ActorSmtpSettings settings, IReadOnlyList<ConnectionSettings> connections, ISharedClientCounters? clusterCounters = null)
     {
         _endpoints = settings.Endpoints;
         _maxConnections = settings.MaxConnections;

@@ -19,15 +19,15 @@ public static class SmtpHealth
     public const string NotStarted = "server not started";
 
     /// <summary>The sinks a node with <paramref name="settings"/> runs and checks: each named sink but the fan-outs, where it owns storage.</summary>
-    public static IEnumerable<string> CheckedSinks(ActorSmtpSettings settings) =>
-        settings.Cluster.OwnsStorage ? settings.Sinks.Where(s => !s.Value.IsFanOut).Select(s => s.Key) : [];
+    public static IEnumerable<string> CheckedSinks(ActorSmtpSettings settings, bool ownsStorage) =>
+        ownsStorage ? settings.Sinks.Where(s => !s.Value.IsFanOut).Select(s => s.Key) : [];
 
     public static string? ServerProblem(ActorSystem? system) =>
         system is not null && SmtpTelemetry.Get(system).Server is not null ? null : NotStarted;
 
     public static async Task<string?> ListenerProblemAsync(ActorSystem system)
     {
-        if (SmtpTelemetry.Get(system).Server is not (var server, var settings) || !settings.Cluster.SpeaksSmtp)
+        if (SmtpTelemetry.Get(system).Server is not (var server, var settings) || server.Cluster is { SpeaksSmtp: false })
             return null; // a storage-only cluster node has no listener
         try
         {

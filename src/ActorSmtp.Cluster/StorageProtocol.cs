@@ -3,7 +3,7 @@ using Akka.Streams;
 using ActorSmtp.Sinks;
 using MimeKit;
 
-namespace ActorSmtp.Server.Cluster;
+namespace ActorSmtp.Cluster;
 
 /// <summary>
 /// Messages between a front node (<see cref="StorageProxyActor"/>) and a storage node (<see cref="StorageNodeActor"/>).

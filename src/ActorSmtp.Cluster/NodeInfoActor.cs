@@ -1,7 +1,7 @@
 using Akka.Actor;
 using ActorSmtp.Server.Listener;
 
-namespace ActorSmtp.Server.Cluster;
+namespace ActorSmtp.Cluster;
 
 /// <summary>
 /// Answers <see cref="NodeInfoActor.GetInfo"/> with this node's numbers for the cluster view: its SMTP sessions,

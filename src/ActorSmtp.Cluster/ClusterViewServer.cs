@@ -3,14 +3,14 @@ using System.Text.Json.Serialization;
 using Akka.Actor;
 using Akka.Cluster;
 
-namespace ActorSmtp.Server.Cluster;
+namespace ActorSmtp.Cluster;
 
 /// <summary>
 /// GET /cluster (on <c>actorsmtp.cluster.view</c> and next to /metrics): the members as this node sees them (address,
 /// roles, status, reachability, leader) and each reachable member's numbers (<see cref="NodeInfoActor.Info"/>), as
 /// JSON. The host serves it over HTTP.
 /// </summary>
-internal static class ClusterViewServer
+public static class ClusterViewServer
 {
     private static readonly JsonSerializerOptions Json = new()
     {

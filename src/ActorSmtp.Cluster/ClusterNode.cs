@@ -2,17 +2,19 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
 using ActorSmtp.Server.Configuration;
-using ClusterSettings = ActorSmtp.Server.Configuration.ClusterSettings;
+using ActorSmtp.Server.Hosting;
+using ActorSmtp.Server.Listener;
 using ActorSmtp.Server.Sinks;
 
-namespace ActorSmtp.Server.Cluster;
+namespace ActorSmtp.Cluster;
 
 /// <summary>
 /// This node's part in an ActorSmtp cluster (<c>actorsmtp.cluster.enabled = on</c>): joins the seed nodes,
 /// serves its sinks to front nodes when it has the storage role, answers the cluster view, and holds the
-/// cluster-wide per-client <see cref="Counters"/>.
+/// cluster-wide per-client <see cref="Counters"/>. Made before the server starts and handed to it
+/// (<see cref="ActorSmtpServer.StartAsync"/>), which plugs it in as its <see cref="IClusterPart"/>.
 /// </summary>
-public sealed class ClusterNode
+public sealed class ClusterNode : IClusterPart
 {
     private readonly TaskCompletionSource _up = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -28,6 +30,10 @@ public sealed class ClusterNode
 
     /// <summary>Cluster-wide per-client connection and rate counters (eventually consistent; see its remarks).</summary>
     public ClusterClientCounters Counters { get; }
+
+    ISharedClientCounters IClusterPart.Counters => Counters;
+
+    public bool SpeaksSmtp => Settings.SpeaksSmtp;
 
     /// <summary>This node's cluster address (the bound remoting port resolved).</summary>
     public Address SelfAddress => Akka.Cluster.Cluster.Get(System).SelfAddress;
@@ -53,30 +59,34 @@ public sealed class ClusterNode
     }
 
     /// <summary>
-    /// The sink entry of a node without the storage role: a proxy to the storage nodes, and no local sinks.
+    /// This node's cluster part before it joins: the <see cref="Counters"/> are usable at once (for the
+    /// listener's limits), the other nodes' counts arrive once it is up. The actor system must have been
+    /// created with <see cref="ClusterSettings.AkkaConfig"/> in its configuration.
     /// </summary>
-    internal static SinkTopology StartStorageProxy(ActorSystem system, ActorSmtpSettings settings) =>
-        SinkTopology.Remote(system.ActorOf(StorageProxyActor.Props(settings), "sink-storage-proxy"));
+    public static ClusterNode Create(ActorSystem system, ClusterSettings settings) =>
+        settings.Enabled ? new(system, settings)
+            : throw new ArgumentException($"{ClusterSettings.Section}.enabled is off", nameof(settings));
 
     /// <summary>
-    /// This node's cluster part before it joins: the <see cref="Counters"/> are usable at once (for the
-    /// listener's limits), the other nodes' counts arrive once it is up.
+    /// The node's own sinks with the storage role; without it a proxy to the storage nodes, and no local sinks.
     /// </summary>
-    internal static ClusterNode Create(ActorSystem system, ActorSmtpSettings settings) => new(system, settings.Cluster);
+    public SinkTopology StartSinks(ActorSystem system, ActorSmtpSettings settings) =>
+        Settings.OwnsStorage ? SinkTopology.Start(system, settings)
+            : SinkTopology.Remote(system.ActorOf(StorageProxyActor.Props(settings), "sink-storage-proxy"));
 
     /// <summary>Starts the node's cluster actors, then joins (or founds) the cluster.</summary>
-    internal ClusterNode Start(ActorSmtpSettings settings, SinkTopology sinks, IActorRef? listener)
+    public void Start(ActorSmtpSettings settings, SinkTopology sinks, IActorRef? listener)
     {
         var system = System;
         var cluster = Akka.Cluster.Cluster.Get(system);
-        var storage = settings.Cluster.OwnsStorage
+        var storage = Settings.OwnsStorage
             ? system.ActorOf(Props.Create(() => new StorageNodeActor(sinks.Entry)), StorageProtocol.StorageNodeName)
             : null;
-        var proxy = settings.Cluster.OwnsStorage ? null : sinks.Entry;
+        var proxy = Settings.OwnsStorage ? null : sinks.Entry;
         var counters = Counters;
         system.ActorOf(Props.Create(() => new NodeInfoActor(listener, storage, proxy, counters)), NodeInfoActor.Name);
         cluster.RegisterOnMemberUp(() => _up.TrySetResult());
-        var seeds = settings.Cluster.SeedNodes.Select(s => SeedAddress(s, system.Name)).ToList();
+        var seeds = Settings.SeedNodes.Select(s => SeedAddress(s, system.Name)).ToList();
         var log = Logging.GetLogger(system, typeof(ClusterNode));
         if (seeds.Count == 0)
         {
@@ -88,7 +98,6 @@ public sealed class ClusterNode
             log.Info("joining the cluster through the seed nodes {0}", string.Join(", ", seeds));
             cluster.JoinSeedNodes(seeds);
         }
-        return this;
     }
 
     private static Address SeedAddress(string seed, string systemName)

@@ -4,8 +4,9 @@ using System.Net;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.DistributedData;
+using ActorSmtp.Server.Listener;
 
-namespace ActorSmtp.Server.Cluster;
+namespace ActorSmtp.Cluster;
 
 /// <summary>
 /// Per-client counters shared by every node of the cluster, for cluster-wide per-client limits: a client
@@ -29,7 +30,7 @@ namespace ActorSmtp.Server.Cluster;
 /// measured in ClusterCountersSpec. Within a node the count is exact.</para>
 /// <para>Thread-safe: call it from any actor or thread. The methods never block.</para>
 /// </remarks>
-public sealed class ClusterClientCounters
+public sealed class ClusterClientCounters : ISharedClientCounters
 {
     private static readonly LWWDictionaryKey<string, long> Key = new("actorsmtp-client-counters");
     private const string Connections = "conn";

@@ -4,12 +4,11 @@ using Akka.Event;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using ActorSmtp.Server.Configuration;
-using ClusterSettings = ActorSmtp.Server.Configuration.ClusterSettings;
 using ActorSmtp.Server.Sinks;
 using ActorSmtp.Sinks;
-using static ActorSmtp.Server.Cluster.StorageProtocol;
+using static ActorSmtp.Cluster.StorageProtocol;
 
-namespace ActorSmtp.Server.Cluster;
+namespace ActorSmtp.Cluster;
 
 /// <summary>
 /// The sink entry of a node that speaks SMTP but has no storage role: sends each

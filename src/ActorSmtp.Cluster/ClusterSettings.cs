@@ -1,11 +1,13 @@
 using System.Net;
 using Akka.Configuration;
+using ActorSmtp.Server.Configuration;
 
-namespace ActorSmtp.Server.Configuration;
+namespace ActorSmtp.Cluster;
 
 /// <summary>
 /// <c>actorsmtp.cluster</c>: several ActorSmtp nodes as one Akka.Cluster. Off by default: a single node
-/// needs no cluster, and then none of the <c>akka.cluster</c>/<c>akka.remote</c> machinery is started.
+/// needs no cluster, and then none of the <c>akka.cluster</c>/<c>akka.remote</c> machinery is started (nor even
+/// loaded: ActorSmtp.Server reads only <see cref="ActorSmtpSettings.ClusterEnabled"/>, and the rest is read here).
 /// </summary>
 public sealed record ClusterSettings
 {
@@ -14,6 +16,9 @@ public sealed record ClusterSettings
 
     /// <summary>The role of nodes that own the sinks; nodes without it send messages to a node with it.</summary>
     public const string StorageRole = "storage";
+
+    /// <summary>Where these settings live.</summary>
+    public const string Section = ActorSmtpSettings.Root + ".cluster";
 
     public static readonly ClusterSettings Off = new()
     {
@@ -47,6 +52,11 @@ public sealed record ClusterSettings
     public bool SpeaksSmtp => !Enabled || Roles.Contains(SmtpRole);
 
     public bool OwnsStorage => !Enabled || Roles.Contains(StorageRole);
+
+    /// <summary>Reads and validates <c>actorsmtp.cluster</c>; throws <see cref="SettingsException"/> naming the bad key.</summary>
+    /// <remarks>Its keys and their shapes are checked with the rest by <see cref="ActorSmtpSettings.FromConfig"/> (strict configuration).</remarks>
+    public static ClusterSettings FromConfig(Config config) =>
+        From(new ConfigReader(config.GetConfig(Section) ?? Config.Empty, Section));
 
     internal static ClusterSettings From(ConfigReader section)
     {

@@ -4,9 +4,9 @@ using Akka.Event;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using ActorSmtp.Sinks;
-using static ActorSmtp.Server.Cluster.StorageProtocol;
+using static ActorSmtp.Cluster.StorageProtocol;
 
-namespace ActorSmtp.Server.Cluster;
+namespace ActorSmtp.Cluster;
 
 /// <summary>
 /// The storage side of the storage role: takes <see cref="RemoteStore"/> from front nodes, pulls the body
