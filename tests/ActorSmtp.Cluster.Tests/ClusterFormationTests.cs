@@ -44,7 +44,7 @@ public sealed class ClusterFormationTests
     public void Cluster_is_off_by_default_and_its_akka_config_empty()
     {
         Assert.False(ActorSmtpSettings.FromConfig(ActorSmtpConfig.Reference, ClusterTestNode.Sinks()).ClusterEnabled);
-        var cluster = ClusterSettings.FromConfig(ActorSmtpConfig.Reference, ClusterTestNode.Sinks());
+        var cluster = ClusterSettings.FromConfig(ActorSmtpConfig.Reference);
         Assert.False(cluster.Enabled);
         Assert.True(cluster.AkkaConfig().IsEmpty);
         Assert.True(cluster.SpeaksSmtp && cluster.OwnsStorage);

@@ -1,6 +1,7 @@
 using Akka.Actor;
-using ActorSmtp.Server.Cluster;
+using ActorSmtp.Cluster;
 using ActorSmtp.Server.Configuration;
+using ActorSmtp.Server.Hosting;
 using ActorSmtp.Server.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -58,6 +59,8 @@ internal static class HttpEndpoints
         .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0) // a scrape right after a message sees it
         .Build();
 
+    // Never inlined: only a cluster node may load ActorSmtp.Cluster (ClusterHosting).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private static void MapClusterView(this IEndpointRouteBuilder app, string pattern, Func<ActorSystem?> system) =>
         app.MapGet(pattern, async (ILoggerFactory logging) =>
         {

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using ActorSmtp.Server.Configuration;
+using ActorSmtp.Server.Hosting;
 using ActorSmtp.Server.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;

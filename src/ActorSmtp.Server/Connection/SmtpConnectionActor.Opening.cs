@@ -103,7 +103,7 @@ internal sealed partial class SmtpConnectionActor
 
     /// <summary>Once the client's address is known for good (after a PROXY header, if any).</summary>
     private void StartTelemetry() => _telemetry = Telemetry.SessionTelemetry.Start(
-        Context, Log, settings.Session.Replies, _transport.LocalEndPoint, _transport.RemoteEndPoint);
+        MessageIds.Next(), Context, Log, settings.Session.Replies, _transport.LocalEndPoint, _transport.RemoteEndPoint);
 
     /// <summary>Queues the greeting, or with a greeting delay leaves it to the heartbeat (<see cref="GreetLate"/>).</summary>
     private void Greet(bool starting)

@@ -55,7 +55,7 @@ public sealed class ActorSmtpServer
         if (cluster is { SpeaksSmtp: false }) // a storage-only cluster node: no listener
         {
             cluster.Start(settings, sinks, listener: null);
-            return Telemetry.SmtpTelemetry.Started(system, new ActorSmtpServer(ActorRefs.Nobody, sinks, [], cluster), settings);
+            return RunningServer.Started(system, new ActorSmtpServer(ActorRefs.Nobody, sinks, [], cluster), settings);
         }
         var tls = settings.Endpoints.Any(e => e.Tls != EndpointTls.None) ? new CertificateStore(settings.Tls, settings.Hostname) : null;
         if (tls?.SelfSigned is { } selfSigned)
@@ -74,7 +74,7 @@ public sealed class ActorSmtpServer
             .ConfigureAwait(false);
         RegisterShutdown(system, listener, settings.Protection.ShutdownGrace, name);
         cluster?.Start(settings, sinks, listener);
-        return Telemetry.SmtpTelemetry.Started(system, new ActorSmtpServer(listener, sinks, bound.EndPoints, cluster), settings);
+        return RunningServer.Started(system, new ActorSmtpServer(listener, sinks, bound.EndPoints, cluster), settings);
     }
 
     /// <summary>

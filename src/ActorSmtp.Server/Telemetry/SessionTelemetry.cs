@@ -35,15 +35,16 @@ internal sealed class SessionTelemetry
     private readonly HostReplies _replies;
     private readonly bool _trace;
     private readonly bool _logSession;
-    private readonly string _id = Connection.MessageIds.Next();
+    private readonly string _id;
     private readonly long _started = Environment.TickCount64; // milliseconds are enough, and far cheaper than Stopwatch here
     private readonly IPEndPoint _client;
     private int _messages;
     private long _bytes;
     private int _lastReply;
 
-    private SessionTelemetry(ILoggingAdapter log, HostReplies replies, SmtpTelemetry telemetry, IPEndPoint local, IPEndPoint remote)
+    private SessionTelemetry(string id, ILoggingAdapter log, HostReplies replies, SmtpTelemetry telemetry, IPEndPoint local, IPEndPoint remote)
     {
+        _id = id;
         var settings = telemetry.Settings;
         _log = log;
         _sessionLogger = telemetry.SessionLogger;
@@ -55,9 +56,9 @@ internal sealed class SessionTelemetry
         SmtpMetrics.SessionStarted();
     }
 
-    /// <summary>Called once the connection actor has its socket.</summary>
-    public static SessionTelemetry Start(IActorContext context, ILoggingAdapter log, HostReplies replies, IPEndPoint local, IPEndPoint remote) =>
-        new(log, replies, SmtpTelemetry.Get(context.System), local, remote);
+    /// <summary>Called once the connection actor has its socket; <paramref name="id"/> names the session in the log and trace.</summary>
+    public static SessionTelemetry Start(string id, IActorContext context, ILoggingAdapter log, HostReplies replies, IPEndPoint local, IPEndPoint remote) =>
+        new(id, log, replies, SmtpTelemetry.Get(context.System), local, remote);
 
     /// <summary>A command line about to be executed; <paramref name="authResponse"/>: it answers an AUTH challenge.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -2,21 +2,17 @@ using Akka.Actor;
 using Akka.Hosting.Logging;
 using Microsoft.Extensions.Logging;
 using ActorSmtp.Server.Configuration;
-using ActorSmtp.Server.Hosting;
 
 namespace ActorSmtp.Server.Telemetry;
 
 /// <summary>
-/// Per actor system: the telemetry settings connections read (trace, session log), and the running server for
-/// <see cref="SmtpHealth"/>. Settings come from the system's configuration (the reference defaults when absent).
+/// Per actor system: the telemetry settings connections read (trace, session log). Settings come from the system's configuration (the reference defaults when absent).
 /// </summary>
 public sealed class SmtpTelemetry : IExtension
 {
-    private volatile Running? _running;
-
     public SmtpTelemetry(ExtendedActorSystem system)
     {
-        Settings = TelemetrySettings.FromConfig(system.Settings.Config.WithFallback(ActorSmtpConfig.Reference));
+        Settings = TelemetrySettings.FromConfig(system.Settings.Config.WithFallback(ReferenceConfiguration.Config));
         // Under Akka.Hosting with AddLoggerFactory, session lines go straight to Microsoft.Extensions.Logging with
         // their own categories; elsewhere (a plain ActorSystem, the TestKit) through Akka's logging.
         if (system.Settings.Setup.Get<LoggerFactorySetup>() is { HasValue: true } setup)
@@ -34,19 +30,7 @@ public sealed class SmtpTelemetry : IExtension
 
     public TelemetrySettings Settings { get; }
 
-    /// <summary>The server started in this system with its settings, or null before.</summary>
-    public (ActorSmtpServer Server, ActorSmtpSettings Settings)? Server => _running is { } r ? (r.Server, r.Settings) : null;
-
     public static SmtpTelemetry Get(ActorSystem system) => system.WithExtension<SmtpTelemetry, Provider>();
-
-    /// <summary>Records the server started in <paramref name="system"/> (for /healthz) and returns it.</summary>
-    public static ActorSmtpServer Started(ActorSystem system, ActorSmtpServer server, ActorSmtpSettings settings)
-    {
-        Get(system)._running = new Running(server, settings);
-        return server;
-    }
-
-    private sealed record Running(ActorSmtpServer Server, ActorSmtpSettings Settings);
 
     private sealed class Provider : ExtensionIdProvider<SmtpTelemetry>
     {

@@ -24,7 +24,7 @@ public sealed class SinkFaultTests
     {
         await using var server = await TestServer.StartAsync("actorsmtp.limits.max-message-size = 48KiB"); // default breaker
         var port = FreePort();
-        await using var endpoint = await HttpEndpoints.StartMetricsAsync(new MetricsSettings(true, "127.0.0.1", port), server.Settings, () => server.System, NullLoggerFactory.Instance);
+        await using var endpoint = await HttpEndpoints.StartMetricsAsync(new MetricsSettings(true, "127.0.0.1", port), server.Settings, NodeShape.Single, () => server.System, NullLoggerFactory.Instance);
         var healthz = $"http://127.0.0.1:{port}/healthz";
 
         for (var i = 0; i < Mistakes; i++)
@@ -68,7 +68,7 @@ public sealed class SinkFaultTests
             actorsmtp { sink = failing, sinks.failing { type = "{{MemorySink.TypeName}}", name = "really-failing", behaviour = fail } }
             """); // the default breaker: 5 failures
         var port = FreePort();
-        await using var endpoint = await HttpEndpoints.StartMetricsAsync(new MetricsSettings(true, "127.0.0.1", port), server.Settings, () => server.System, NullLoggerFactory.Instance);
+        await using var endpoint = await HttpEndpoints.StartMetricsAsync(new MetricsSettings(true, "127.0.0.1", port), server.Settings, NodeShape.Single, () => server.System, NullLoggerFactory.Instance);
 
         await using var client = await RawSmtpClient.GreetedAsync(server.EndPoint);
         for (var i = 0; i < 5; i++)

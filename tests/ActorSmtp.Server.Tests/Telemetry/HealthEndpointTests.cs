@@ -22,7 +22,7 @@ public sealed class HealthEndpointTests
             }
             """);
         var port = FreePort();
-        await using var endpoint = await HttpEndpoints.StartMetricsAsync(new MetricsSettings(true, "127.0.0.1", port), server.Settings, () => server.System, NullLoggerFactory.Instance);
+        await using var endpoint = await HttpEndpoints.StartMetricsAsync(new MetricsSettings(true, "127.0.0.1", port), server.Settings, NodeShape.Single, () => server.System, NullLoggerFactory.Instance);
         var healthz = $"http://127.0.0.1:{port}/healthz";
 
         Assert.Equal((HttpStatusCode.OK, "healthy\n"), await GetAsync(healthz));
@@ -54,7 +54,7 @@ public sealed class HealthEndpointTests
             }
             """);
         var port = FreePort();
-        await using var endpoint = await HttpEndpoints.StartMetricsAsync(new MetricsSettings(true, "127.0.0.1", port), server.Settings, () => server.System, NullLoggerFactory.Instance);
+        await using var endpoint = await HttpEndpoints.StartMetricsAsync(new MetricsSettings(true, "127.0.0.1", port), server.Settings, NodeShape.Single, () => server.System, NullLoggerFactory.Instance);
         var healthz = $"http://127.0.0.1:{port}/healthz";
         Assert.Equal(HttpStatusCode.OK, (await GetAsync(healthz)).Status);
 
@@ -77,7 +77,7 @@ public sealed class HealthEndpointTests
     public async Task Healthz_is_503_before_the_server_started()
     {
         var port = FreePort();
-        await using var endpoint = await HttpEndpoints.StartMetricsAsync(new MetricsSettings(true, "127.0.0.1", port), ReferenceSettings,
+        await using var endpoint = await HttpEndpoints.StartMetricsAsync(new MetricsSettings(true, "127.0.0.1", port), ReferenceSettings, NodeShape.Single,
             () => null, NullLoggerFactory.Instance);
         var (status, body) = await GetAsync($"http://127.0.0.1:{port}/healthz");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
@@ -88,13 +88,13 @@ public sealed class HealthEndpointTests
     public async Task A_port_in_use_is_an_invalid_setting_naming_the_key()
     {
         var port = FreePort();
-        await using var first = await HttpEndpoints.StartMetricsAsync(new MetricsSettings(true, "127.0.0.1", port), ReferenceSettings, () => null, NullLoggerFactory.Instance);
+        await using var first = await HttpEndpoints.StartMetricsAsync(new MetricsSettings(true, "127.0.0.1", port), ReferenceSettings, NodeShape.Single, () => null, NullLoggerFactory.Instance);
         var failure = await Assert.ThrowsAsync<SettingsException>(() =>
-            HttpEndpoints.StartMetricsAsync(new MetricsSettings(true, "127.0.0.1", port), ReferenceSettings, () => null, NullLoggerFactory.Instance));
+            HttpEndpoints.StartMetricsAsync(new MetricsSettings(true, "127.0.0.1", port), ReferenceSettings, NodeShape.Single, () => null, NullLoggerFactory.Instance));
         Assert.Equal("actorsmtp.metrics.port", failure.Key);
     }
 
-    private static readonly ActorSmtpSettings ReferenceSettings = ActorSmtpSettings.FromConfig(ActorSmtp.Server.Hosting.ActorSmtpConfig.Reference);
+    private static readonly ActorSmtpSettings ReferenceSettings = ActorSmtpSettings.FromConfig(ActorSmtp.Server.Hosting.ActorSmtpConfig.Reference, ActorSmtp.Host.ShippedSinks.Catalog());
 
     private static async Task<(HttpStatusCode Status, string Body)> PollAsync(string url, HttpStatusCode wanted, TimeSpan timeout)
     {

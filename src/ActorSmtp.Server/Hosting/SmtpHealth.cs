@@ -1,10 +1,9 @@
 using ActorSmtp.Server.Configuration;
-using ActorSmtp.Server.Hosting;
 using Akka.Actor;
 using ActorSmtp.Server.Listener;
 using ActorSmtp.Server.Sinks;
 
-namespace ActorSmtp.Server.Telemetry;
+namespace ActorSmtp.Server.Hosting;
 
 /// <summary>
 /// The probes behind <c>/healthz</c>, one per part of the running server: is every configured endpoint bound (the
@@ -23,11 +22,11 @@ public static class SmtpHealth
         ownsStorage ? settings.Sinks.Where(s => !s.Value.IsFanOut).Select(s => s.Key) : [];
 
     public static string? ServerProblem(ActorSystem? system) =>
-        system is not null && SmtpTelemetry.Get(system).Server is not null ? null : NotStarted;
+        system is not null && RunningServer.Of(system) is not null ? null : NotStarted;
 
     public static async Task<string?> ListenerProblemAsync(ActorSystem system)
     {
-        if (SmtpTelemetry.Get(system).Server is not (var server, var settings) || server.Cluster is { SpeaksSmtp: false })
+        if (RunningServer.Of(system) is not (var server, var settings) || server.Cluster is { SpeaksSmtp: false })
             return null; // a storage-only cluster node has no listener
         try
         {
@@ -43,12 +42,12 @@ public static class SmtpHealth
     }
 
     public static Task<string?> SinkProblemAsync(ActorSystem system, string name) =>
-        SmtpTelemetry.Get(system).Server is (var server, _) && server.Sinks.Sinks.TryGetValue(name, out var supervisor)
+        RunningServer.Of(system) is (var server, _) && server.Sinks.Sinks.TryGetValue(name, out var supervisor)
             ? SinkProblemAsync(name, supervisor)
             : Task.FromResult<string?>(null);
 
     public static string? ClusterProblem(ActorSystem system) =>
-        SmtpTelemetry.Get(system).Server is (var server, _) ? server.Cluster?.Problem() : null;
+        RunningServer.Of(system) is (var server, _) ? server.Cluster?.Problem() : null;
 
     private static async Task<string?> SinkProblemAsync(string name, IActorRef supervisor)
     {
