@@ -33,7 +33,7 @@ public sealed class SingleNodeFootprintTests : IDisposable
     public async Task A_server_with_the_cluster_on_but_no_cluster_part_refuses_to_start_rather_than_count_limits_alone()
     {
         var settings = ActorSmtpSettings.FromConfig(ActorSmtpConfig.FromString(
-            "actorsmtp { endpoints = [ { address = \"127.0.0.1\", port = 0 } ], cluster.enabled = on }"));
+            "actorsmtp { endpoints = [ { address = \"127.0.0.1\", port = 0 } ], cluster.enabled = on }"), ActorSmtp.Host.ShippedSinks.Catalog());
         using var system = ActorSystem.Create("footprint");
         var error = await Assert.ThrowsAsync<SettingsException>(() => ActorSmtpServer.StartAsync(system, settings));
         Assert.Equal("actorsmtp.cluster.enabled", error.Key);
