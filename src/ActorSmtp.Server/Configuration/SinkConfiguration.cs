@@ -71,7 +71,8 @@ internal sealed class SinkConfiguration(Config config, ConfigReader root, SinkCa
 
     private static IReadOnlyList<string> Members(ConfigReader sink)
     {
-        var members = sink.Strings("sinks");
+        // HOCON reads a bare `null` (the null sink's name) as no value: it names the sink, as in ConfigReader.Name.
+        var members = sink.Strings("sinks").Select(member => member ?? "null").ToList();
         if (members.Count < 2)
             throw new SettingsException(sink.Key("sinks"), "a fan-out needs at least two sinks");
         if (members.Distinct().Count() != members.Count)

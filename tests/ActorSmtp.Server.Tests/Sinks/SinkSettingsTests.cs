@@ -49,6 +49,18 @@ public sealed class SinkSettingsTests
         Assert.Equal("both", route.Sink);
     }
 
+    [Theory]
+    [InlineData("[reject, null]")]
+    [InlineData("[reject, \"null\"]")]
+    public void A_fan_out_member_named_null_is_the_null_sink_not_a_crash(string members)
+    {
+        // HOCON reads an unquoted null as no value (and Akka a quoted one too).
+        var settings = ActorSmtpSettings.FromConfig(ActorSmtpConfig.FromString(
+            $"actorsmtp {{ sink = both, sinks.both {{ type = fan-out, sinks = {members} }} }}"));
+
+        Assert.Equal(["reject", "null"], settings.Sinks["both"].Members);
+    }
+
     [Fact]
     public void Sink_types_registered_in_code_are_found_by_their_type_name()
     {
