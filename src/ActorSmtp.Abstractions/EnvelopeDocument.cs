@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -43,11 +42,10 @@ public sealed record EnvelopeDocument(
     /// <summary>The UTF-8 JSON for one message of <paramref name="size"/> bytes, ending with a newline (a text file, POSIX).</summary>
     public static byte[] Serialize(SmtpEnvelope envelope, SniffedHeaders headers, long size)
     {
-        var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = Options.Encoder }))
-            JsonSerializer.Serialize(writer, From(envelope, headers, size), Options);
-        buffer.Write("\n"u8);
-        return buffer.WrittenSpan.ToArray();
+        var json = JsonSerializer.SerializeToUtf8Bytes(From(envelope, headers, size), Options);
+        Array.Resize(ref json, json.Length + 1);
+        json[^1] = (byte)'\n';
+        return json;
     }
 
     private static EnvelopeDocument From(SmtpEnvelope envelope, SniffedHeaders headers, long size) => new(
