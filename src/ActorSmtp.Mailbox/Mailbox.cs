@@ -75,17 +75,17 @@ public sealed class Mailbox : IAsyncDisposable
 
     /// <summary>Messages matching <paramref name="query"/>, newest first, at most <paramref name="limit"/>, older than the message <paramref name="before"/> (a page's <see cref="MessagePage.Before"/>).</summary>
     /// <exception cref="ArgumentException">A bad filter, a limit below 1, or <paramref name="before"/> names no indexed message.</exception>
-    public Task<MessagePage> ListAsync(MessageQuery query, int limit, string? before, CancellationToken ct)
+    public async Task<MessagePage> ListAsync(MessageQuery query, int limit, string? before, CancellationToken ct)
     {
         if (limit < 1)
             throw new ArgumentOutOfRangeException("limit", limit, "`limit` must be at least 1");
         var matcher = new MessageMatcher(query);
-        return Read(connection =>
+        return await Read(connection =>
         {
             var beforeSeq = before is null ? long.MaxValue
                 : (IsId(before) ? IndexQueries.Find(connection, before)?.Seq : null) ?? throw new ArgumentException($"`before` names no message in the mailbox: {before}", "before");
             return IndexQueries.Page(connection, matcher, limit, beforeSeq);
-        }, ct);
+        }, ct).ConfigureAwait(false);
     }
 
     /// <summary>The message with this id, or null.</summary>
@@ -122,11 +122,12 @@ public sealed class Mailbox : IAsyncDisposable
         var waiter = _waiters.Register(matcher, since);
         try
         {
+            if (since is { } from && await Read(connection => IndexQueries.Oldest(connection, matcher, SeqKey.First(from)), ct).ConfigureAwait(false) is { } earlier)
+                return earlier.Message.Summary();
+            // The timeout starts after the look-up: one already stored is an answer, however short the timeout.
             using var timer = timeout == Timeout.InfiniteTimeSpan ? null : new CancellationTokenSource(timeout);
             using var timedOut = timer?.Token.Register(() => waiter.Result.TrySetResult(null));
             using var cancelled = ct.Register(() => waiter.Result.TrySetCanceled(ct));
-            if (since is { } from && await Read(connection => IndexQueries.Oldest(connection, matcher, SeqKey.First(from)), ct).ConfigureAwait(false) is { } earlier)
-                waiter.Result.TrySetResult(earlier.Message.Summary());
             return await waiter.Result.Task.ConfigureAwait(false);
         }
         finally

@@ -47,7 +47,12 @@ public sealed record TestMail
         return message;
     }
 
-    public byte[] Bytes()
+    private byte[]? _bytes;
+
+    /// <summary>The message's bytes, written once (MimeKit gives each writing a new Message-Id and Date).</summary>
+    public byte[] Bytes() => _bytes ??= Write();
+
+    private byte[] Write()
     {
         using var stream = new MemoryStream();
         Message().WriteTo(Wire, stream);
