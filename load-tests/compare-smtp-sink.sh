@@ -36,6 +36,8 @@ DOTNET_ThreadPool_UnfairSemaphoreSpinLimit (default 0) and DOTNET_GCgen0size (de
 gen0 budget) are passed to ActorSmtp, as the README recommends; set them to override.
 ACTORSMTP_COMMAND replaces "dotnet src/ActorSmtp.Host/bin/Release/net10.0/actorsmtp.dll" (e.g. a
 published build); it gets "--config FILE" appended and must log "listening on 127.0.0.1:PORT".
+ACTORSMTP_EXTRA_CONFIG is HOCON added inside the actorsmtp block of every ActorSmtp run, for an A/B of one
+setting (e.g. "mailbox { enabled = on, port = 0 }").
 EOF
 }
 
@@ -166,6 +168,7 @@ actorsmtp {
   sink = $sink
   sinks.file.directory = "$SPOOLS/$name/mail"
   sinks.file.sync = $FILE_SYNC
+  ${ACTORSMTP_EXTRA_CONFIG:-}
 }
 EOF
   # Word splitting of ACTORSMTP_COMMAND is intended: it is a command line.

@@ -24,7 +24,7 @@ public sealed class ClusterFormationTests
         await Task.WhenAll(nodes.Select(n => n.Node.WhenUp.WaitAsync(TimeSpan.FromSeconds(5))));
         Assert.Empty(storage.Server.EndPoints); // storage-only: no SMTP listener
 
-        await using var session = await ActorSmtp.Server.Tests.RawSmtpClient.ConnectAsync(front.EndPoint); // one open session on the front node
+        await using var session = await RawSmtpClient.ConnectAsync(front.EndPoint); // one open session on the front node
         await session.ReadReplyAsync();
 
         using var http = new HttpClient();
@@ -43,7 +43,7 @@ public sealed class ClusterFormationTests
     [Fact]
     public void Cluster_is_off_by_default_and_its_akka_config_empty()
     {
-        Assert.False(ActorSmtpSettings.FromConfig(ActorSmtpConfig.Reference, ClusterTestNode.Sinks()).ClusterEnabled);
+        Assert.False(ActorSmtpSettings.FromConfig(ActorSmtpConfig.Reference, TestServer.Sinks()).ClusterEnabled);
         var cluster = ClusterSettings.FromConfig(ActorSmtpConfig.Reference);
         Assert.False(cluster.Enabled);
         Assert.True(cluster.AkkaConfig().IsEmpty);
@@ -89,7 +89,7 @@ public sealed class ClusterFormationTests
     /// <summary>As the host reads it: the server's settings (every key checked), then the cluster's own.</summary>
     private static ClusterSettings Read(Akka.Configuration.Config config)
     {
-        var settings = ActorSmtpSettings.FromConfig(config, ClusterTestNode.Sinks());
+        var settings = ActorSmtpSettings.FromConfig(config, TestServer.Sinks());
         var cluster = ClusterSettings.FromConfig(config);
         Assert.Equal(settings.ClusterEnabled, cluster.Enabled);
         return cluster;

@@ -4,38 +4,33 @@ using Akka.Cluster;
 using ActorSmtp.Host.Http;
 using ActorSmtp.Server.Configuration;
 using ActorSmtp.Server.Hosting;
-using ActorSmtp.Sinks.File;
+using Akka.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ActorSmtp.Cluster.Tests;
 
 /// <summary>
-/// One ActorSmtp cluster node in this test process: its own actor system (all named "actorsmtp", as a
-/// cluster needs) with remoting on 127.0.0.1 and an ephemeral port, SMTP on 127.0.0.1:0, and the file sink
-/// into a fresh temporary folder that is deleted afterwards.
+/// One ActorSmtp cluster node in this test process: a <see cref="TestServer"/> (its actor system named
+/// "actorsmtp", as a cluster needs) with remoting on 127.0.0.1 and an ephemeral port.
 /// </summary>
 internal sealed class ClusterTestNode : IAsyncDisposable
 {
-    private ClusterTestNode(ActorSystem system, ActorSmtpServer server, string mailDirectory, HttpHost? view)
+    private ClusterTestNode(TestServer server, HttpHost? view)
     {
-        System = system;
-        Server = server;
-        MailDirectory = mailDirectory;
+        _server = server;
         _view = view;
     }
 
+    private readonly TestServer _server;
     private readonly HttpHost? _view;
 
-    public ActorSystem System { get; }
-    public ActorSmtpServer Server { get; }
-    public string MailDirectory { get; }
-    public IPEndPoint EndPoint => Server.EndPoints[0];
+    public ActorSystem System => _server.System;
+    public ActorSmtpServer Server => _server.Server;
+    public string MailDirectory => _server.MailDirectory;
+    public IPEndPoint EndPoint => _server.EndPoint;
     public Address Address => Akka.Cluster.Cluster.Get(System).SelfAddress;
     public string Seed => $"127.0.0.1:{Address.Port}";
     public ClusterNode Node => (ClusterNode)Server.Cluster!;
-
-    /// <summary>The sink types these tests run (the file sink), registered as the executable registers them.</summary>
-    public static SinkCatalog Sinks() => new SinkCatalog().Register<FileSink>("file");
 
     /// <summary>The cluster view (actorsmtp.cluster.view, served as the executable serves it), when enabled.</summary>
     public Uri? ViewUrl => _view?.Url;
@@ -45,13 +40,9 @@ internal sealed class ClusterTestNode : IAsyncDisposable
     /// <param name="crashable">Terminating the system then does not leave the cluster first: it looks like a crash to the others.</param>
     public static async Task<ClusterTestNode> StartAsync(string[] roles, string? seed = null, string hocon = "", bool crashable = false)
     {
-        var directory = Path.Combine(Path.GetTempPath(), "actorsmtp-cluster-test-" + Guid.NewGuid().ToString("N"));
         var seeds = seed is null ? "" : $"\"{seed}\"";
-        var config = ActorSmtpConfig.FromString($$"""
+        var server = await TestServer.StartAsync($$"""
             actorsmtp {
-              hostname = "mx.test"
-              endpoints = [ { address = "127.0.0.1", port = 0 } ]
-              sinks.file.directory = "{{directory}}"
               sinks.file.timeout = 10s
               cluster {
                 enabled = on
@@ -62,33 +53,33 @@ internal sealed class ClusterTestNode : IAsyncDisposable
                 down-unreachable-after = 60s
               }
             }
-            akka.loglevel = WARNING
             # Leaving waits for the others to agree; with a crashed member that cannot happen: do not wait 10 s for it.
             akka.coordinated-shutdown.phases.cluster-exiting.timeout = 2s
             {{hocon}}
-            """);
-        var settings = ActorSmtpSettings.FromConfig(config, Sinks());
-        var cluster = ClusterSettings.FromConfig(config);
-        var akka = cluster.AkkaConfig().WithFallback(config);
-        if (crashable)
-            akka = Akka.Configuration.ConfigurationFactory.ParseString(
-                "akka.coordinated-shutdown.run-by-actor-system-terminate = off").WithFallback(akka);
-        var system = ActorSystem.Create("actorsmtp", akka);
+            """, cluster: new TestCluster(config => AkkaConfig(config, crashable), (system, config) => ClusterNode.Create(system, ClusterSettings.FromConfig(config))));
         try
         {
-            var server = await ActorSmtpServer.StartAsync(system, settings, cluster: ClusterNode.Create(system, cluster));
+            var cluster = ClusterSettings.FromConfig(server.System.Settings.Config);
             var view = cluster.View.Enabled
                 ? await HttpEndpoints.StartClusterViewAsync(
                     new NodeShape(true, cluster.SpeaksSmtp, cluster.OwnsStorage, true, cluster.View.Address, cluster.View.Port),
-                    () => system, NullLoggerFactory.Instance)
+                    () => server.System, NullLoggerFactory.Instance)
                 : null;
-            return new ClusterTestNode(system, server, directory, view);
+            return new ClusterTestNode(server, view);
         }
         catch
         {
-            await system.Terminate();
+            await server.DisposeAsync();
             throw;
         }
+    }
+
+    private static Config AkkaConfig(Config config, bool crashable)
+    {
+        var akka = ClusterSettings.FromConfig(config).AkkaConfig().WithFallback(config);
+        return crashable
+            ? ConfigurationFactory.ParseString("akka.coordinated-shutdown.run-by-actor-system-terminate = off").WithFallback(akka)
+            : akka;
     }
 
     /// <summary>Starts a founder with <paramref name="first"/> and the other nodes joining it; waits until all see all Up.</summary>
@@ -114,10 +105,7 @@ internal sealed class ClusterTestNode : IAsyncDisposable
     public int UpMembers() => Akka.Cluster.Cluster.Get(System).State.Members.Count(m => m.Status == MemberStatus.Up);
 
     /// <summary>Stored messages as (id, bytes of the .eml).</summary>
-    public IReadOnlyDictionary<string, byte[]> StoredMessages() =>
-        Directory.Exists(MailDirectory)
-            ? Directory.GetFiles(MailDirectory, "*.eml").ToDictionary(p => Path.GetFileNameWithoutExtension(p), File.ReadAllBytes)
-            : new Dictionary<string, byte[]>();
+    public IReadOnlyDictionary<string, byte[]> StoredMessages() => _server.StoredMessages();
 
     public static async Task WaitForAsync(Func<bool> condition, TimeSpan timeout, string what)
     {
@@ -134,8 +122,6 @@ internal sealed class ClusterTestNode : IAsyncDisposable
     {
         if (_view is not null)
             await _view.DisposeAsync();
-        await System.Terminate().WaitAsync(TimeSpan.FromSeconds(20));
-        if (Directory.Exists(MailDirectory))
-            Directory.Delete(MailDirectory, recursive: true);
+        await _server.StopAsync(TimeSpan.FromSeconds(20));
     }
 }

@@ -1,5 +1,5 @@
 using System.Text;
-using ActorSmtp.Server.Tests;
+using ActorSmtp.TestSupport;
 using MailKit.Net.Smtp;
 using MimeKit;
 using Xunit;
@@ -13,29 +13,7 @@ namespace ActorSmtp.Cluster.Tests;
 /// </summary>
 public sealed class StorageRoleTests(ITestOutputHelper output)
 {
-    private static byte[] WireBytes(MimeMessage message)
-    {
-        using var stream = new MemoryStream();
-        message.WriteTo(new FormatOptions { NewLineFormat = NewLineFormat.Dos }, stream);
-        return stream.ToArray();
-    }
-
-    private static MimeMessage Message(string subject, string body)
-    {
-        var message = new MimeMessage();
-        message.From.Add(MailboxAddress.Parse("sender@example.test"));
-        message.To.Add(MailboxAddress.Parse("rcpt@example.test"));
-        message.Subject = subject;
-        message.Body = new TextPart("plain") { Text = body };
-        return message;
-    }
-
-    private static async Task<SmtpClient> ConnectAsync(ClusterTestNode node)
-    {
-        var client = new SmtpClient { Timeout = 20_000 };
-        await client.ConnectAsync(node.EndPoint.Address.ToString(), node.EndPoint.Port, MailKit.Security.SecureSocketOptions.None);
-        return client;
-    }
+    private static Task<SmtpClient> ConnectAsync(ClusterTestNode node) => SmtpClients.ConnectAsync(node.EndPoint, TimeSpan.FromSeconds(20));
 
     [Fact]
     public async Task A_message_sent_to_a_front_node_is_stored_byte_exact_on_the_storage_node()
@@ -45,7 +23,7 @@ public sealed class StorageRoleTests(ITestOutputHelper output)
         await using var front = nodes[1];
         // Big enough for many stream elements (32 KiB each) and dot-stuffing on the way.
         var body = string.Join("\r\n", Enumerable.Range(0, 20_000).Select(i => i % 97 == 0 ? $".dot line {i}" : $"line {i} ✓ ünïcödé"));
-        var message = Message("Über den Cluster", body);
+        var message = MimeMessages.Create("Über den Cluster", body);
         message.Headers.Add("X-Trace", "front→storage");
 
         using (var client = await ConnectAsync(front))
@@ -56,7 +34,7 @@ public sealed class StorageRoleTests(ITestOutputHelper output)
         }
 
         var (id, stored) = Assert.Single(storage.StoredMessages());
-        Assert.Equal(WireBytes(message), stored);
+        Assert.Equal(MimeMessages.WireBytes(message), stored);
         Assert.True(stored.Length > 300_000, $"{stored.Length} bytes");
         Assert.Empty(front.StoredMessages()); // the front node has no sinks of its own
         var json = await File.ReadAllTextAsync(Path.Combine(storage.MailDirectory, id + ".json"));
@@ -71,7 +49,7 @@ public sealed class StorageRoleTests(ITestOutputHelper output)
         await using var front = await ClusterTestNode.StartAsync(["smtp"]); // a cluster of one front node
         await front.Node.WhenUp.WaitAsync(TimeSpan.FromSeconds(20));
         using var client = await ConnectAsync(front);
-        var error = await Assert.ThrowsAsync<SmtpCommandException>(() => client.SendAsync(Message("no storage", "x")));
+        var error = await Assert.ThrowsAsync<SmtpCommandException>(() => client.SendAsync(MimeMessages.Create("no storage", "x")));
         Assert.Equal(451, (int)error.StatusCode);
         Assert.Equal("4.4.1 storage node unreachable, try again later", error.Message); // says what failed
     }
@@ -97,7 +75,7 @@ public sealed class StorageRoleTests(ITestOutputHelper output)
         }
 
         using var mail = await ConnectAsync(front);
-        Assert.StartsWith("2.0.0 Ok: queued as ", await mail.SendAsync(Message("after the aborts", "still stored")));
+        Assert.StartsWith("2.0.0 Ok: queued as ", await mail.SendAsync(MimeMessages.Create("after the aborts", "still stored")));
         Assert.Single(storage.StoredMessages());
     }
 
@@ -155,9 +133,9 @@ public sealed class StorageRoleTests(ITestOutputHelper output)
         async Task SendAsync(ClusterTestNode node, string subject)
         {
             using var client = await ConnectAsync(node);
-            var message = Message(subject, $"{subject}\r\nbody");
+            var message = MimeMessages.Create(subject, $"{subject}\r\nbody");
             var response = await client.SendAsync(message);
-            acknowledged[response.Split(' ')[^1]] = WireBytes(message);
+            acknowledged[response.Split(' ')[^1]] = MimeMessages.WireBytes(message);
             await client.DisconnectAsync(true);
         }
 

@@ -15,13 +15,13 @@ public sealed class BlobEndToEndTests(ITestOutputHelper output)
     {
         await using var azurite = await Azurite.StartAsync();
         await using var server = await BlobTestServer.StartAsync(azurite, "e2e", sink: "block-size = 1KiB");
-        var small = BlobTestServer.Message("small", "First line\r\n.leading dot\r\nlast");
-        var large = BlobTestServer.Message("large", string.Concat(Enumerable.Repeat(".dot-stuffed line of text\r\n", 400))); // ~11 KB: many blocks
+        var small = MimeMessages.Create("small", "First line\r\n.leading dot\r\nlast");
+        var large = MimeMessages.Create("large", string.Concat(Enumerable.Repeat(".dot-stuffed line of text\r\n", 400))); // ~11 KB: many blocks
 
         using var client = await server.ConnectAsync();
         var sent = new Dictionary<string, byte[]>();
         foreach (var message in new[] { small, large })
-            sent[BlobTestServer.QueuedId(await client.SendAsync(message))] = BlobTestServer.WireBytes(message);
+            sent[MimeMessages.QueuedId(await client.SendAsync(message))] = MimeMessages.WireBytes(message);
         await client.DisconnectAsync(true);
 
         var container = azurite.Container("e2e");
@@ -53,13 +53,13 @@ public sealed class BlobEndToEndTests(ITestOutputHelper output)
             SmtpClient? client = null;
             for (var m = 0; !stop.IsCancellationRequested; m++)
             {
-                var message = BlobTestServer.Message($"c{clientNumber} m{m}", $"client {clientNumber} message {m}\r\n" + new string('x', 50 * (m % 40)));
+                var message = MimeMessages.Create($"c{clientNumber} m{m}", $"client {clientNumber} message {m}\r\n" + new string('x', 50 * (m % 40)));
                 var clock = Stopwatch.StartNew();
                 try
                 {
                     client ??= await server.ConnectAsync(TimeSpan.FromSeconds(20));
                     var response = await client.SendAsync(message);
-                    accepted[BlobTestServer.QueuedId(response)] = BlobTestServer.WireBytes(message);
+                    accepted[MimeMessages.QueuedId(response)] = MimeMessages.WireBytes(message);
                     if (Volatile.Read(ref restarted))
                         Interlocked.Increment(ref acceptedAfterRestart);
                 }

@@ -16,14 +16,14 @@ public sealed class BlobFallbackTests : IDisposable
             hocon: $"actorsmtp.sinks.spool {{ type = file, directory = \"{_spool}\" }}");
         using var client = await server.ConnectAsync();
 
-        var before = BlobTestServer.Message("before", "stored in blob storage");
-        var beforeId = BlobTestServer.QueuedId(await client.SendAsync(before));
+        var before = MimeMessages.Create("before", "stored in blob storage");
+        var beforeId = MimeMessages.QueuedId(await client.SendAsync(before));
         await azurite.StopAsync();
-        var during = BlobTestServer.Message("during", "stored in the fallback\r\n.with a dot");
-        var duringId = BlobTestServer.QueuedId(await client.SendAsync(during)); // 250, not 451
+        var during = MimeMessages.Create("during", "stored in the fallback\r\n.with a dot");
+        var duringId = MimeMessages.QueuedId(await client.SendAsync(during)); // 250, not 451
         await client.DisconnectAsync(true);
 
-        Assert.Equal(BlobTestServer.WireBytes(during), await System.IO.File.ReadAllBytesAsync(Path.Combine(_spool, duringId + ".eml")));
+        Assert.Equal(MimeMessages.WireBytes(during), await System.IO.File.ReadAllBytesAsync(Path.Combine(_spool, duringId + ".eml")));
         Assert.True(System.IO.File.Exists(Path.Combine(_spool, duringId + ".json")));
         Assert.False(System.IO.File.Exists(Path.Combine(_spool, beforeId + ".eml"))); // the primary had that one
     }

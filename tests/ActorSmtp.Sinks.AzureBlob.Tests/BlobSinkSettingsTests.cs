@@ -31,7 +31,7 @@ public sealed class BlobSinkSettingsTests
     public void The_reference_configuration_selects_this_sink_as_blob_with_the_same_defaults()
     {
         var server = ActorSmtp.Server.Configuration.ActorSmtpSettings.FromConfig(
-            ActorSmtp.Server.Hosting.ActorSmtpConfig.FromString("actorsmtp.sink = blob"), BlobTestServer.Sinks());
+            ActorSmtp.Server.Hosting.ActorSmtpConfig.FromString("actorsmtp.sink = blob"), TestServer.Sinks());
         var blob = server.Sinks["blob"];
         Assert.Equal(typeof(BlobSink), blob.ActorType);
         Assert.Equal(Read("") with { Names = null! }, BlobSinkSettings.From(blob.Config) with { Names = null! });

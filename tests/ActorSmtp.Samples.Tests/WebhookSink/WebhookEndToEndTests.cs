@@ -36,7 +36,7 @@ public sealed class WebhookEndToEndTests : IAsyncLifetime
     {
         using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false });
         var config = ActorSmtpConfig.FromString(Hocon("webhook"));
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddAkka("webhook-e2e", (akka, _) => akka
             .AddHocon(config, HoconAddMode.Prepend)
             .WithActorSmtp(config, sinks => sinks
@@ -61,58 +61,33 @@ public sealed class WebhookEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task Named_by_type_in_HOCON_the_endpoint_gets_the_message_and_its_refusal_reaches_the_client()
     {
-        var config = ActorSmtpConfig.FromString(Hocon("ActorSmtp.Samples.WebhookSink.WebhookSink, ActorSmtp.Samples.WebhookSink"));
-        using var system = ActorSystem.Create("webhook-hocon", config);
-        var server = await ActorSmtpServer.StartAsync(system, ActorSmtpSettings.FromConfig(config));
+        await using var server = await TestServer.StartAsync(Hocon("ActorSmtp.Samples.WebhookSink.WebhookSink, ActorSmtp.Samples.WebhookSink"));
 
-        await SendAndCheckAsync(server.EndPoints[0]);
+        await SendAndCheckAsync(server.EndPoint);
 
         _endpoint.StatusCode = 422;
-        using var client = await ConnectAsync(server.EndPoints[0]);
+        using var client = await server.ConnectAsync();
         var refused = await Assert.ThrowsAsync<SmtpCommandException>(() => client.SendAsync(Message("refused")));
         Assert.Equal(554, (int)refused.StatusCode);
-        await system.Terminate();
     }
 
     private async Task SendAndCheckAsync(IPEndPoint server)
     {
         var message = Message("Hello webhook");
-        using var client = await ConnectAsync(server);
+        using var client = await SmtpClients.ConnectAsync(server);
 
         var response = await client.SendAsync(message);
         await client.DisconnectAsync(true);
 
-        var id = response.Split(' ')[^1];
+        var id = MimeMessages.QueuedId(response);
         var delivery = _endpoint.Received[id];
-        Assert.Equal(WireBytes(message), delivery.Message.Content);
+        Assert.Equal(MimeMessages.WireBytes(message), delivery.Message.Content);
         var envelope = delivery.EnvelopeJson;
         Assert.Equal("sender@example.test", envelope.GetProperty("mail-from").GetString());
         Assert.Equal(["rcpt@example.test"], envelope.GetProperty("rcpt-to").EnumerateArray().Select(r => r.GetString()));
         Assert.Equal(message.MessageId, envelope.GetProperty("message-id").GetString()?.Trim('<', '>'));
     }
 
-    private static async Task<SmtpClient> ConnectAsync(IPEndPoint server)
-    {
-        var client = new SmtpClient { Timeout = 30_000 };
-        await client.ConnectAsync(server.Address.ToString(), server.Port, MailKit.Security.SecureSocketOptions.None);
-        return client;
-    }
-
-    private static MimeMessage Message(string subject)
-    {
-        var message = new MimeMessage();
-        message.From.Add(MailboxAddress.Parse("sender@example.test"));
-        message.To.Add(MailboxAddress.Parse("rcpt@example.test"));
-        message.Subject = subject;
-        message.Body = new TextPart("plain") { Text = "Line one.\r\n.A line with a leading dot\r\n.\r\nLast line." };
-        return message;
-    }
-
-    /// <summary>The bytes MailKit puts on the wire for the message, before dot-stuffing.</summary>
-    private static byte[] WireBytes(MimeMessage message)
-    {
-        using var stream = new MemoryStream();
-        message.WriteTo(new FormatOptions { NewLineFormat = NewLineFormat.Dos }, stream);
-        return stream.ToArray();
-    }
+    private static MimeMessage Message(string subject) =>
+        MimeMessages.Create(subject, "Line one.\r\n.A line with a leading dot\r\n.\r\nLast line.");
 }

@@ -4,6 +4,7 @@ using System.Reflection.PortableExecutable;
 using ActorSmtp.Host;
 using ActorSmtp.Server.Configuration;
 using ActorSmtp.Server.Hosting;
+using ActorSmtp.Server.Tests.Configuration;
 using ActorSmtp.Sinks;
 using ActorSmtp.Sinks.AzureBlob;
 using ActorSmtp.Sinks.File;

@@ -4,7 +4,7 @@ using ActorSmtp.Host.Http;
 using ActorSmtp.Server.Telemetry;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
-using static ActorSmtp.Server.Tests.Telemetry.TelemetryTestSupport;
+using static ActorSmtp.TestSupport.HttpProbe;
 
 namespace ActorSmtp.Server.Tests.Sinks;
 

@@ -1,10 +1,11 @@
+using ActorSmtp.Server.Tests.Sinks;
 using System.Net;
 using ActorSmtp.Host.Http;
 using ActorSmtp.Server.Configuration;
 using ActorSmtp.Server.Telemetry;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
-using static ActorSmtp.Server.Tests.Telemetry.TelemetryTestSupport;
+using static ActorSmtp.TestSupport.HttpProbe;
 
 namespace ActorSmtp.Server.Tests.Telemetry;
 
