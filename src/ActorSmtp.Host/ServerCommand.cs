@@ -25,7 +25,8 @@ internal static class ServerCommand
         // No defaults: configuration is HOCON, and the default appsettings reload would watch the working
         // directory recursively, paying for every file the file sink creates there (measured: most of its CPU).
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        if (!Http.HttpHosting.TryAdd(builder.Services, config, settings)) return InvalidConfiguration;
+        var mailbox = MailboxHosting.Enabled(config) ? MailboxHosting.Part(config, settings, startFailure.Record) : null; // checked by TryLoad
+        if (!Http.HttpHosting.TryAdd(builder.Services, config, settings, mailbox)) return InvalidConfiguration;
         builder.Logging.ClearProviders();
         // One line per entry, written in batches: the session line alone made the stock console logger a
         // third of the CPU per connection (see ConsoleLineWriter).
@@ -47,6 +48,10 @@ internal static class ServerCommand
                 })
                 .WithActorSmtp(settings, startFailure.Record, cluster);
         });
+
+        // After the actor system (hosted services start in order): the mailbox follows the file sink's events.
+        if (mailbox is not null)
+            builder.Services.AddSingleton<IHostedService>(mailbox.Service);
 
         using var host = builder.Build();
         try

@@ -8,7 +8,7 @@ namespace ActorSmtp.Host.Cli;
 /// <summary>
 /// The configuration both <c>run</c> and <c>check-config</c> start from, checked as far as it can be without binding
 /// a socket: the HOCON syntax, every key and value (<see cref="ActorSmtpSettings.FromConfig"/>: endpoints, users,
-/// routes, each sink's own block; <c>actorsmtp.cluster</c> when it is on), the metrics and trace settings, and the
+/// routes, each sink's own block; <c>actorsmtp.cluster</c> and <c>actorsmtp.mailbox</c> when on), the metrics and trace settings, and the
 /// configured certificate files, loaded.
 /// A self-signed certificate is left alone: checking it would create it.
 /// </summary>
@@ -24,6 +24,8 @@ internal sealed record CheckedConfiguration(Config Config, ActorSmtpSettings Set
             if (settings.ClusterEnabled)
                 ClusterHosting.Check(config);
             TelemetrySettings.FromConfig(config);
+            if (MailboxHosting.Enabled(config))
+                MailboxHosting.Check(config);
             CheckCertificates(settings);
             return new CheckedConfiguration(config, settings);
         }

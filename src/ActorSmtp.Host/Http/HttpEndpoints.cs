@@ -15,8 +15,9 @@ using OpenTelemetry.Resources;
 namespace ActorSmtp.Host.Http;
 
 /// <summary>
-/// What actorsmtp serves over HTTP, host by host: the place to add a route (the mailbox adds its own to
-/// <see cref="StartMetricsAsync"/>'s host). Each host is a <see cref="HttpHost"/> and starts only when enabled.
+/// What actorsmtp serves over HTTP, host by host: the place to add a route. The mailbox brings its own
+/// (<see cref="IHttpPart"/>), on its own host or on <see cref="StartMetricsAsync"/>'s. Each host is a <see cref="HttpHost"/>
+/// and starts only when enabled.
 /// </summary>
 internal static class HttpEndpoints
 {
@@ -25,15 +26,19 @@ internal static class HttpEndpoints
     /// <c>/healthz</c> and, on a cluster node, <c>/cluster</c>.
     /// </summary>
     /// <param name="system">The actor system, or null before it exists.</param>
-    public static Task<HttpHost> StartMetricsAsync(MetricsSettings metrics, ActorSmtpSettings settings, NodeShape node, Func<ActorSystem?> system, ILoggerFactory logging) =>
+    /// <param name="shared">A part that names the same address and port (the mailbox): its routes are served here too.</param>
+    public static Task<HttpHost> StartMetricsAsync(MetricsSettings metrics, ActorSmtpSettings settings, NodeShape node, Func<ActorSystem?> system,
+        ILoggerFactory logging, IHttpPart? shared = null) =>
         HttpHost.StartAsync(metrics.Address, metrics.Port, "actorsmtp.metrics.port", logging,
             services =>
             {
                 services.AddSingleton(_ => Meters()); // disposed with the host
                 services.AddHealthChecks().AddSmtpChecks(settings, node, system);
+                shared?.AddServices(services);
             },
             app =>
             {
+                shared?.MapRoutes(app);
                 // Resolved here, before the host starts: it counts from then on, not from the first scrape.
                 app.MapPrometheusScrapingEndpoint("/metrics", app.Services.GetRequiredService<MeterProvider>(), null, null);
                 app.MapHealthChecks("/healthz", HealthResponse.Options);

@@ -10,12 +10,14 @@ namespace ActorSmtp.Host.Http;
 
 /// <summary>
 /// Adds the HTTP endpoints to the host: <c>actorsmtp.metrics</c> when enabled, the cluster view when
-/// <c>actorsmtp.cluster.view</c> is. Neither: nothing of ASP.NET Core is started.
+/// <c>actorsmtp.cluster.view</c> is, the mailbox's routes on the metrics host when they share its address and port
+/// (on its own address the mailbox starts its own host). None: nothing of ASP.NET Core is started.
 /// </summary>
 internal static class HttpHosting
 {
     /// <summary>False (after saying why) when <c>actorsmtp.metrics</c>, <c>trace</c> or <c>log-sessions</c> is invalid.</summary>
-    public static bool TryAdd(IServiceCollection services, Config config, ActorSmtpSettings settings)
+    /// <param name="mailbox">The mailbox when it is on: served by the metrics host when both name the same address and port.</param>
+    public static bool TryAdd(IServiceCollection services, Config config, ActorSmtpSettings settings, IHttpPart? mailbox)
     {
         TelemetrySettings telemetry;
         try
@@ -28,8 +30,10 @@ internal static class HttpHosting
             return false;
         }
         var node = settings.ClusterEnabled ? ClusterHosting.Shape(config) : NodeShape.Single;
+        var shared = mailbox is not null && telemetry.Metrics.Enabled
+            && mailbox.Address == telemetry.Metrics.Address && mailbox.Port == telemetry.Metrics.Port ? mailbox : null;
         if (telemetry.Metrics.Enabled || node.View)
-            services.AddSingleton<IHostedService>(sp => new Service(telemetry.Metrics, settings, node, sp));
+            services.AddSingleton<IHostedService>(sp => new Service(telemetry.Metrics, settings, node, shared, sp));
         return true;
     }
 
@@ -37,7 +41,8 @@ internal static class HttpHosting
     /// Starts before the actor system (registered first), so counts are kept from the first connection on;
     /// /healthz answers "server not started" until the server has started.
     /// </summary>
-    private sealed class Service(MetricsSettings metrics, ActorSmtpSettings settings, NodeShape node, IServiceProvider services) : IHostedService
+    private sealed class Service(MetricsSettings metrics, ActorSmtpSettings settings, NodeShape node, IHttpPart? shared, IServiceProvider services)
+        : IHostedService
     {
         private readonly List<HttpHost> _hosts = [];
 
@@ -46,7 +51,9 @@ internal static class HttpHosting
             var logging = services.GetRequiredService<ILoggerFactory>();
             if (metrics.Enabled)
             {
-                _hosts.Add(await HttpEndpoints.StartMetricsAsync(metrics, settings, node, System, logging).ConfigureAwait(false));
+                var host = await HttpEndpoints.StartMetricsAsync(metrics, settings, node, System, logging, shared).ConfigureAwait(false);
+                _hosts.Add(host);
+                shared?.SharedAt(host.Url);
                 logging.CreateLogger(typeof(HttpEndpoints).FullName!).LogInformation(
                     "metrics listening on http://{Address}:{Port} (/metrics, /healthz{Cluster})",
                     metrics.Address, metrics.Port, node.Cluster ? ", /cluster" : "");
