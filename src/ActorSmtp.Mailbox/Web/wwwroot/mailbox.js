@@ -142,6 +142,7 @@ function close() {
   state.selected = null;
   state.detail = null;
   $("view-pane").hidden = true;
+  $("placeholder").hidden = false;
   $("main").dataset.view = "list";
   $("v-html").removeAttribute("src");
   for (const li of $("list").children) li.setAttribute("aria-selected", "false");
@@ -164,6 +165,7 @@ async function open(id) {
   state.detail = detail;
   renderMessage(detail);
   $("view-pane").hidden = false;
+  $("placeholder").hidden = true;
   $("main").dataset.view = "message";
   show(detail.text != null || detail.html == null ? "text" : "html");
 }
