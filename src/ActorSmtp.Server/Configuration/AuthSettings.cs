@@ -11,23 +11,29 @@ public sealed record AuthSettings(
 {
     internal static AuthSettings From(ConfigReader auth)
     {
-        var users = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (auth.Config.HasPath("users"))
-        {
-            var items = auth.Config.GetValue("users").GetArray();
-            for (var i = 0; i < items.Count; i++)
-            {
-                var user = new ConfigReader(new Akka.Configuration.Config(new Akka.Configuration.Hocon.HoconRoot(items[i])), auth.Key($"users[{i}]"));
-                var hash = user.String("password-hash");
-                if (!PasswordHash.IsWellFormed(hash))
-                    throw new SettingsException(user.Key("password-hash"), "not a hash from `actorsmtp hash-password` (never a plaintext password)");
-                users[user.String("name")] = hash;
-            }
-        }
+        var users = ReadUsers(auth);
         var typeName = auth.Config.HasPath("authenticator") ? auth.String("authenticator") : "";
         return new AuthSettings(users, auth.Config.HasPath("allow-insecure-auth") && auth.Bool("allow-insecure-auth"),
             auth.Int("max-failures", min: 1), auth.Duration("failure-delay", TimeSpan.Zero),
             typeName.Length == 0 ? null : ResolveAuthenticator(typeName, auth.Key("authenticator"), auth.Config), auth.Config);
+    }
+
+    /// <summary>The <c>users</c> list of an auth block (also <c>actorsmtp.mailbox.auth</c>): name → password hash, each hash checked.</summary>
+    internal static IReadOnlyDictionary<string, string> ReadUsers(ConfigReader auth)
+    {
+        var users = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!auth.Config.HasPath("users"))
+            return users;
+        var items = auth.Config.GetValue("users").GetArray();
+        for (var i = 0; i < items.Count; i++)
+        {
+            var user = new ConfigReader(new Akka.Configuration.Config(new Akka.Configuration.Hocon.HoconRoot(items[i])), auth.Key($"users[{i}]"));
+            var hash = user.String("password-hash");
+            if (!PasswordHash.IsWellFormed(hash))
+                throw new SettingsException(user.Key("password-hash"), "not a hash from `actorsmtp hash-password` (never a plaintext password)");
+            users[user.String("name")] = hash;
+        }
+        return users;
     }
 
     private static Type ResolveAuthenticator(string typeName, string key, Akka.Configuration.Config config)

@@ -17,6 +17,7 @@ internal static class ConfigSchema
         ("endpoints", """address = "", port = 0, backlog = 0, tls = "", require-tls = off, auth = "", proxy-protocol = "" """),
         ("routes", """domains = [], addresses = [], sink = "" """),
         ("auth.users", """name = "", password-hash = "" """),
+        ("mailbox.auth.users", """name = "", password-hash = "" """),
         ("tls.certificates", """names = [], certificate = "", key = "", pfx = "", password = "" """),
     ];
 

@@ -29,6 +29,9 @@ public sealed record TestMail
 
     public string? Html { get; init; }
 
+    /// <summary>Files attached (Content-Disposition: attachment), by name.</summary>
+    public IReadOnlyList<(string Name, byte[] Content)> Attachments { get; init; } = [];
+
     public bool Tls { get; init; }
 
     public string? AuthenticatedAs { get; init; }
@@ -43,7 +46,10 @@ public sealed record TestMail
         foreach (var to in HeaderTo ?? RcptTo)
             message.To.Add(MailboxAddress.Parse(to));
         message.Subject = Subject;
-        message.Body = new BodyBuilder { TextBody = Text, HtmlBody = Html }.ToMessageBody();
+        var body = new BodyBuilder { TextBody = Text, HtmlBody = Html };
+        foreach (var (name, content) in Attachments)
+            body.Attachments.Add(name, content);
+        message.Body = body.ToMessageBody();
         return message;
     }
 
