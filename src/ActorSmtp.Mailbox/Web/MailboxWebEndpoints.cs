@@ -1,3 +1,4 @@
+using ActorSmtp.Mailbox.Api;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -10,7 +11,8 @@ public static class MailboxWebEndpoints
 {
     /// <summary>
     /// Maps <c>/</c> (the page and its files) and <c>GET /api/v1/messages/{id}/html</c> (<c>?remote-images=1</c>
-    /// lets the HTML load remote images). The <see cref="Mailbox"/> comes from the services.
+    /// lets the HTML load remote images). The <see cref="Mailbox"/> comes from the services; <see cref="MailboxApi.MapMailboxApi"/>
+    /// calls this inside its group, so the page has the API's auth and JSON errors.
     /// </summary>
     public static IEndpointRouteBuilder MapMailboxWeb(this IEndpointRouteBuilder routes)
     {
@@ -22,9 +24,16 @@ public static class MailboxWebEndpoints
         return routes;
     }
 
-    private static async Task<IResult> HtmlAsync(string id, [FromQuery(Name = "remote-images")] string? remoteImages,
-        [FromServices] Mailbox mailbox, HttpResponse response, CancellationToken ct)
+    /// <param name="remoteImages"><c>remote-images=1</c>: the HTML may load images from http(s) URLs.</param>
+    private static async Task<IResult> HtmlAsync(HttpRequest request, Mailbox mailbox, string id,
+        [FromQuery(Name = "remote-images")] string? remoteImages, CancellationToken ct)
     {
+        var allowRemote = QueryParameters.Of(request, RemoteImages).String("remote-images") switch
+        {
+            null or "0" => false,
+            "1" => true,
+            var other => throw new BadParameterException("remote-images", $"`remote-images` must be 1 or 0, not '{other}'"),
+        };
         if (mailbox.EmlPath(id) is not { } eml)
             return NotFound($"no message with id {id}");
         string? html;
@@ -38,10 +47,12 @@ public static class MailboxWebEndpoints
         }
         if (html is null)
             return NotFound($"message {id} has no HTML part");
-        PageHeaders.Apply(response, PageHeaders.HtmlPolicy(remoteImages is "1" or "true"));
-        response.Headers.CacheControl = "no-store";
+        PageHeaders.Apply(request.HttpContext.Response, PageHeaders.HtmlPolicy(allowRemote));
+        request.HttpContext.Response.Headers.CacheControl = "no-store";
         return Results.Text(html, "text/html; charset=utf-8");
     }
 
-    private static IResult NotFound(string error) => Results.Json(new { error }, statusCode: StatusCodes.Status404NotFound);
+    private static readonly string[] RemoteImages = ["remote-images"];
+
+    private static IResult NotFound(string error) => TypedResults.NotFound(new ApiError(error, "id"));
 }

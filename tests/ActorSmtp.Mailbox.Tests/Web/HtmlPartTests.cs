@@ -8,8 +8,7 @@ namespace ActorSmtp.Mailbox.Tests.Web;
 /// <summary>What the sandboxed iframe gets: the message's HTML as sent, its cid: images inlined as data: URIs.</summary>
 public sealed class HtmlPartTests : IDisposable
 {
-    private static readonly byte[] Png = Convert.FromBase64String(
-        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
+    private static readonly byte[] Png = Beacon.OnePixelPng;
 
     private readonly string _eml = Path.GetTempFileName();
 

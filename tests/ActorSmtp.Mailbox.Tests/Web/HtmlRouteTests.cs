@@ -1,23 +1,22 @@
 using System.Net;
+using ActorSmtp.Mailbox.Tests.Api;
 using ActorSmtp.Mailbox.Tests.Index;
 using ActorSmtp.Mailbox.Web;
-using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 using Xunit.Abstractions;
 
 namespace ActorSmtp.Mailbox.Tests.Web;
 
 /// <summary>GET /api/v1/messages/{id}/html over real HTTP, on a mailbox over a real file sink.</summary>
-public sealed class HtmlRouteTests(ITestOutputHelper output) : MailboxSpecBase(output)
+public sealed class HtmlRouteTests(ITestOutputHelper output) : ApiSpecBase(output)
 {
     [Fact]
     public async Task The_html_part_comes_with_a_policy_that_runs_nothing_and_loads_nothing_remote()
     {
         var mail = new TestMail { Html = "<p>Hi</p>" };
-        await using var server = await ServeAsync(mail);
-        using var http = new HttpClient { BaseAddress = server.Url };
+        await ServeAsync(mail);
 
-        using var response = await http.GetAsync($"/api/v1/messages/{mail.Id}/html");
+        using var response = await Http.GetAsync($"messages/{mail.Id}/html");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
@@ -34,10 +33,9 @@ public sealed class HtmlRouteTests(ITestOutputHelper output) : MailboxSpecBase(o
     public async Task Remote_images_are_allowed_only_when_asked_for()
     {
         var mail = new TestMail { Html = "<img src=\"https://remote.test/a.png\">" };
-        await using var server = await ServeAsync(mail);
-        using var http = new HttpClient { BaseAddress = server.Url };
+        await ServeAsync(mail);
 
-        using var response = await http.GetAsync($"/api/v1/messages/{mail.Id}/html?remote-images=1");
+        using var response = await Http.GetAsync($"messages/{mail.Id}/html?remote-images=1");
 
         var policy = Assert.Single(response.Headers.GetValues("Content-Security-Policy"));
         Assert.Contains("img-src data: http: https:;", policy);
@@ -45,27 +43,37 @@ public sealed class HtmlRouteTests(ITestOutputHelper output) : MailboxSpecBase(o
     }
 
     [Fact]
+    public async Task A_bad_remote_images_flag_is_a_400_naming_it()
+    {
+        var mail = new TestMail { Html = "<p>Hi</p>" };
+        await ServeAsync(mail);
+
+        using var response = await Http.GetAsync($"messages/{mail.Id}/html?remote-images=yes-please");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("\"parameter\":\"remote-images\"", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task An_unknown_id_or_a_message_without_html_is_a_404_with_a_json_error()
     {
         var mail = new TestMail { Html = null };
-        await using var server = await ServeAsync(mail);
-        using var http = new HttpClient { BaseAddress = server.Url };
+        await ServeAsync(mail);
 
         foreach (var id in new[] { mail.Id, "NOSUCHMESSAGE", "..%2F..%2Fetc%2Fpasswd" })
         {
-            using var response = await http.GetAsync($"/api/v1/messages/{id}/html");
+            using var response = await Http.GetAsync($"messages/{id}/html");
             Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
             Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
             Assert.Contains("\"error\":", await response.Content.ReadAsStringAsync());
         }
     }
 
-    /// <summary>The web routes over a mailbox that has indexed <paramref name="mail"/>.</summary>
-    private async Task<InboxServer> ServeAsync(TestMail mail)
+    /// <summary>The API (and so the web routes) over a mailbox that has indexed <paramref name="mail"/>.</summary>
+    private async Task ServeAsync(TestMail mail)
     {
-        var mailbox = await OpenAsync();
+        await StartApiAsync();
         await StoreAsync(mail);
-        await ListedAsync(mailbox, 1);
-        return await InboxServer.StartAsync(services => services.AddSingleton(mailbox));
+        await ListedAsync(Box, 1);
     }
 }

@@ -1,28 +1,24 @@
 using System.Net;
+using ActorSmtp.Mailbox.Tests.Api;
 using ActorSmtp.Mailbox.Web;
+using ActorSmtp.Server.Auth;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace ActorSmtp.Mailbox.Tests.Web;
 
-/// <summary>The page's files as served: every embedded file routed, with the page's CSP, revalidated by ETag.</summary>
-public sealed class WebPageTests
+/// <summary>The page's files over real HTTP, as the mailbox API serves them: their types, the page's CSP, ETags, auth.</summary>
+public sealed class WebPageTests(ITestOutputHelper output) : ApiSpecBase(output)
 {
-    [Fact]
-    public void Every_embedded_file_has_a_route_and_every_route_a_file()
-    {
-        Assert.Equal(WebAssets.Table.Select(r => r.File).Order(), WebAssets.EmbeddedFiles.Order());
-    }
-
     [Theory]
     [InlineData("/", "text/html", "<title>ActorSmtp mailbox</title>")]
     [InlineData("/mailbox.js", "text/javascript", "new EventSource(")]
     [InlineData("/mailbox.css", "text/css", "@media (max-width:")]
     public async Task A_file_is_served_with_its_type_and_the_page_policy(string path, string type, string content)
     {
-        await using var server = await InboxServer.StartAsync();
-        using var http = new HttpClient { BaseAddress = server.Url };
+        await StartApiAsync();
 
-        using var response = await http.GetAsync(path);
+        using var response = await Http.GetAsync(path);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(type, response.Content.Headers.ContentType?.MediaType);
@@ -34,33 +30,27 @@ public sealed class WebPageTests
     [Fact]
     public async Task A_browser_that_has_the_file_gets_a_304()
     {
-        await using var server = await InboxServer.StartAsync();
-        using var http = new HttpClient { BaseAddress = server.Url };
-        using var first = await http.GetAsync("/mailbox.js");
+        await StartApiAsync();
+        using var first = await Http.GetAsync("/mailbox.js");
         using var again = new HttpRequestMessage(HttpMethod.Get, "/mailbox.js");
         again.Headers.IfNoneMatch.Add(first.Headers.ETag!);
 
-        using var response = await http.SendAsync(again);
+        using var response = await Http.SendAsync(again);
 
         Assert.Equal(HttpStatusCode.NotModified, response.StatusCode);
     }
 
-    [Fact]
-    public void The_page_never_writes_markup_from_data()
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/mailbox.js")]
+    [InlineData("/api/v1/messages/X/html")]
+    public async Task With_users_set_the_page_needs_credentials_too(string path)
     {
-        // Message content reaches the page's DOM only as text: no innerHTML, outerHTML, insertAdjacentHTML,
-        // document.write or eval anywhere in the page's script.
-        var script = Text("mailbox.js");
-        foreach (var sink in new[] { "innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function" })
-            Assert.DoesNotContain(sink, script);
-    }
+        await StartApiAsync(new Dictionary<string, string> { ["alice"] = PasswordHash.Create("pw") });
 
-    [Fact]
-    public void The_message_frame_is_fully_sandboxed()
-    {
-        var page = Text("index.html");
-        Assert.Contains("<iframe id=\"v-html\" sandbox=\"\"", page);
-    }
+        using var response = await Http.GetAsync(path);
 
-    private static string Text(string file) => System.Text.Encoding.UTF8.GetString(WebAssets.Read(file));
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("Basic", Assert.Single(response.Headers.WwwAuthenticate).Scheme);
+    }
 }

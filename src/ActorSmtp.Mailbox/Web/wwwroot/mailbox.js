@@ -53,15 +53,15 @@ function size(bytes) {
   return bytes < 1024 ? bytes + " B" : bytes < 1048576 ? (bytes / 1024).toFixed(1) + " KB" : (bytes / 1048576).toFixed(1) + " MB";
 }
 
-const sender = m => m.from || m["mail-from"] || "<>";
-const recipients = m => m.to || (m["rcpt-to"] || []).join(", ");
+const sender = m => m.from || m.mailFrom || "<>";
+const recipients = m => m.to || (m.rcptTo || []).join(", ");
 
 function row(m, fresh) {
-  const flags = [m.tls ? "TLS" : null, m["authenticated-as"] ? "AUTH" : null, m["header-recipients-differ"] ? "BCC" : null]
+  const flags = [m.tls ? "TLS" : null, m.authenticatedAs ? "AUTH" : null, m.headerRecipientsDiffer ? "BCC" : null]
     .filter(Boolean).map(f => el("span", { class: "flag" }, f));
   const li = el("li", { "data-id": m.id, "aria-selected": String(m.id === state.selected), class: fresh ? "fresh" : null },
     el("span", { class: "who" }, sender(m)),
-    el("span", { class: "when", title: m["received-at"] }, when(m["received-at"])),
+    el("span", { class: "when", title: m.receivedAt }, when(m.receivedAt)),
     el("span", { class: "subject" }, m.subject || "(no subject)", ...flags),
     el("span", { class: "rcpt" }, "to " + recipients(m)));
   li.addEventListener("click", () => open(m.id));
@@ -130,7 +130,7 @@ function follow() {
   events.onopen = () => { live.dataset.state = "open"; live.title = "Live updates: on"; };
   // EventSource reconnects by itself; after a gap the list is reloaded, since events may have been missed.
   events.onerror = () => { live.dataset.state = "closed"; live.title = "Live updates: reconnecting"; reloadSoon(); };
-  events.addEventListener("stored", e => { const d = data(e); onStored(d.message || d); });
+  events.addEventListener("stored", e => onStored(data(e))); // data: the message's summary
   events.addEventListener("deleted", e => onDeleted(data(e).id));
   events.addEventListener("cleared", onCleared);
   window.addEventListener("pagehide", () => events.close());
@@ -170,25 +170,25 @@ async function open(id) {
   show(detail.text != null || detail.html == null ? "text" : "html");
 }
 
+// d: GET /messages/{id} — { message: the summary, envelope, headers: [{name, value}], text, html, attachments }.
 function renderMessage(d) {
-  $("v-subject").textContent = d.subject || "(no subject)";
+  const m = d.message;
+  $("v-subject").textContent = m.subject || "(no subject)";
   const meta = [
-    ["From", d.from], ["To", d.to], ["Received", d["received-at"] && new Date(d["received-at"]).toLocaleString()],
-    ["Envelope", "MAIL FROM:<" + (d["mail-from"] || "") + "> RCPT TO:" + (d["rcpt-to"] || []).map(r => "<" + r + ">").join(" ")],
-    ["Size", size(d.size || 0)], ["TLS", d.tls ? "yes" : null], ["Authenticated as", d["authenticated-as"]],
+    ["From", m.from], ["To", m.to], ["Received", m.receivedAt && new Date(m.receivedAt).toLocaleString()],
+    ["Envelope", "MAIL FROM:<" + (m.mailFrom || "") + "> RCPT TO:" + (m.rcptTo || []).map(r => "<" + r + ">").join(" ")],
+    ["Size", size(m.size || 0)], ["TLS", m.tls ? "yes" : null], ["Authenticated as", m.authenticatedAs],
   ];
   $("v-meta").replaceChildren(...meta.filter(([, v]) => v).flatMap(([k, v]) => [el("dt", null, k), el("dd", null, v)]));
   $("v-text").textContent = d.text != null ? d.text : "(this message has no text part)";
-  const headers = Array.isArray(d.headers) ? d.headers.map(h => [h.name, h.value]) : Object.entries(d.headers || {});
-  $("v-headers").tBodies[0].replaceChildren(...headers.map(([name, value]) => el("tr", null, el("th", null, name), el("td", null, value))));
+  $("v-headers").tBodies[0].replaceChildren(...(d.headers || []).map(h => el("tr", null, el("th", null, h.name), el("td", null, h.value))));
   const attachments = d.attachments || [];
   $("v-attachment-count").textContent = attachments.length ? "(" + attachments.length + ")" : "";
-  $("v-attachments").replaceChildren(...(attachments.length ? attachments.map((a, i) => el("li", null,
-    el("a", { href: `${api}/messages/${encodeURIComponent(d.id)}/attachments/${a.index ?? i}`, download: a.name || true }, a.name || "(unnamed)"),
+  $("v-attachments").replaceChildren(...(attachments.length ? attachments.map(a => el("li", null,
+    el("a", { href: `${api}/messages/${encodeURIComponent(m.id)}/attachments/${a.index}`, download: a.name || true }, a.name || "(unnamed)"),
     el("span", { class: "type" }, (a.type || "") + " · " + size(a.size || 0)))) : [el("li", null, "No attachments.")]));
-  const raw = `${api}/messages/${encodeURIComponent(d.id)}/raw`;
-  $("v-raw-link").href = raw;
-  $("v-raw-link").setAttribute("download", d.id + ".eml");
+  $("v-raw-link").href = `${api}/messages/${encodeURIComponent(m.id)}/raw`;
+  $("v-raw-link").setAttribute("download", m.id + ".eml");
   $("v-raw").textContent = "";
   $("v-html").removeAttribute("src");
   document.querySelector('[data-tab="html"]').disabled = d.html == null;
@@ -202,8 +202,8 @@ function show(tab) {
   for (const panel of document.querySelectorAll(".tab")) panel.classList.toggle("active", panel.id === "tab-" + tab);
   const d = state.detail;
   if (!d) return;
-  if (tab === "html") loadHtml(d.id);
-  if (tab === "raw" && !$("v-raw").textContent) loadRaw(d.id);
+  if (tab === "html") loadHtml(d.message.id);
+  if (tab === "raw" && !$("v-raw").textContent) loadRaw(d.message.id);
 }
 
 function loadHtml(id) {
@@ -284,7 +284,7 @@ function start() {
   $("back").addEventListener("click", close);
   $("delete-one").addEventListener("click", deleteOne);
   $("delete-all").addEventListener("click", deleteAll);
-  $("remote-images").addEventListener("click", () => { state.remoteImages = true; if (state.detail) loadHtml(state.detail.id); });
+  $("remote-images").addEventListener("click", () => { state.remoteImages = true; if (state.detail) loadHtml(state.detail.message.id); });
   for (const button of document.querySelectorAll(".tabs button")) button.addEventListener("click", () => show(button.dataset.tab));
   document.addEventListener("keydown", e => { if (e.key === "Escape" && state.selected) close(); });
   follow();
