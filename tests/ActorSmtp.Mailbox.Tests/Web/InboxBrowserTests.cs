@@ -50,6 +50,31 @@ public sealed class InboxBrowserTests(ITestOutputHelper output, HeadlessChromium
     }
 
     [BrowserFact]
+    public async Task On_a_phone_the_list_and_the_message_take_turns()
+    {
+        await StartApiAsync();
+        var mail = await StoreAsync(new TestMail { Subject = "Small screen", Text = "Readable on a phone." });
+        await ListedAsync(Box, 1);
+        var laptop = Driver.Manage().Window.Size;
+        Driver.Manage().Window.Size = new System.Drawing.Size(390, 844);
+        try
+        {
+            OpenPage();
+            Until(d => d.FindElements(By.CssSelector($"#list li[data-id='{mail.Id}']")).FirstOrDefault())!.Click();
+            Until(d => d.FindElement(By.Id("v-text")).Displayed);
+            Assert.False(Driver.FindElement(By.Id("list-pane")).Displayed);
+            chromium.Screenshot("mailbox-phone");
+
+            Driver.FindElement(By.Id("back")).Click();
+            Until(d => d.FindElement(By.Id("list-pane")).Displayed && !d.FindElement(By.Id("view-pane")).Displayed);
+        }
+        finally
+        {
+            Driver.Manage().Window.Size = laptop;
+        }
+    }
+
+    [BrowserFact]
     public async Task The_search_box_narrows_the_list_by_words_and_by_recipient()
     {
         await StartApiAsync();
