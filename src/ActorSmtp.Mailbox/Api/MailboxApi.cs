@@ -1,4 +1,5 @@
 using ActorSmtp.Mailbox.Configuration;
+using ActorSmtp.Mailbox.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,7 +41,7 @@ public static class MailboxApi
         var mailbox = app.MapGroup("").WithMetadata(MailboxRoute.Instance);
         MailboxEndpoints.Map(mailbox);
         mailbox.MapOpenApi("/api/v1/openapi.json");
-        // The web page (i17-web): Web/MailboxWebEndpoints maps / and /api/v1/messages/{id}/html here, inside the group.
+        mailbox.MapMailboxWeb(); // the page at / and /api/v1/messages/{id}/html: inside the group, so behind the same auth
         return app;
     }
 
