@@ -61,7 +61,10 @@ internal static class ServerCommand
         }
         catch (Exception ex)
         {
-            Console.Error.WriteLine($"actorsmtp: {StartFailure.Describe(ex)}"); // a hosted service that failed to start (the metrics port)
+            // The first failure is the cause: a listener that could not bind stops the actor system, and the mailbox,
+            // starting after it, then fails for want of one ("cannot create child while terminating").
+            if (!startFailure.Report(Console.Error))
+                Console.Error.WriteLine($"actorsmtp: {StartFailure.Describe(ex)}"); // a hosted service that failed to start (the metrics port)
             return InvalidConfiguration;
         }
     }
