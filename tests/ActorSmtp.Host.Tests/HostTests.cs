@@ -91,7 +91,7 @@ public sealed class HostTests : IDisposable
     [Fact]
     public async Task Hash_password_prints_a_hash_that_verifies()
     {
-        var start = new ProcessStartInfo("dotnet", $"\"{Path.Combine(AppContext.BaseDirectory, "actorsmtp.dll")}\" hash-password")
+        var start = new ProcessStartInfo("dotnet", $"\"{HostProcess.Executable}\" hash-password")
         {
             RedirectStandardInput = true, RedirectStandardOutput = true, WorkingDirectory = _workspace.Directory,
         };
