@@ -7,5 +7,6 @@ var root = new RootCommand("ActorSmtp load generator: SMTP load against a loopba
     ProbeCommands.Idle(),
     ProbeCommands.BigMessage(),
     ProbeCommands.Slowloris(),
+    ProbeCommands.AwaitLatency(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -27,6 +27,10 @@ namespace ActorSmtp.Sinks.File;
 /// <see cref="SinkProtocol.TemporaryFailure"/> (451 4.3.0), or <see cref="SinkProtocol.Abandoned"/> when the
 /// client caused the failure (<see cref="MessageBodyException.IsClientFault"/>), which is not the sink's.
 /// </para>
+/// <para>
+/// Each final store is published as a <see cref="MessageStored"/> on the actor system's event stream, after
+/// the commit and the late-store check, for readers of the folder (the mailbox's index).
+/// </para>
 /// </remarks>
 public sealed class FileSink : MessageSinkActor, IValidatesConfig
 {
@@ -45,6 +49,9 @@ public sealed class FileSink : MessageSinkActor, IValidatesConfig
     private long _nextUnnamedTry;
     private readonly GroupCommitter _committer;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+
+    // Captured here: StoreAsync's continuations run off the actor's context, where Context is not available.
+    private readonly EventStream _events = Context.System.EventStream;
 
     /// <summary>Creates the sink from its HOCON block.</summary>
     /// <param name="config">The sink's block; <c>directory</c> is required.</param>
@@ -139,6 +146,8 @@ public sealed class FileSink : MessageSinkActor, IValidatesConfig
             // 451 then (the base answers a late store with a failure): take the message back, else it would
             // be delivered as well as retried. RFC 5321 §4.2.5: after a 4yz the message must not be delivered.
             cancellationToken.ThrowIfCancellationRequested();
+            // Only now is the message final: a reader told earlier could show mail whose sender got a 451.
+            _events.Publish(new MessageStored(_directory, id, files.EmlPath, files.JsonPath, size));
             return new SinkProtocol.Stored(id, files.EmlPath);
         }
         catch (MessageBodyException ex) when (ex.IsClientFault)

@@ -5,7 +5,7 @@ using ActorSmtp.LoadTests.Scenarios;
 namespace ActorSmtp.LoadTests.Cli;
 
 /// `idle` and `big`: the memory probes that compare-smtp-sink.sh runs next to the throughput pairs;
-/// `slowloris`: the per-command deadline under attack.
+/// `slowloris`: the per-command deadline under attack; `await-latency`: the mailbox's await after a 250.
 internal static class ProbeCommands
 {
     private static readonly Option<string> Target = new("--target") { Description = "HOST:PORT on loopback", DefaultValueFactory = _ => "127.0.0.1:2525" };
@@ -72,6 +72,23 @@ internal static class ProbeCommands
                 UnitText.ParseDuration(options.GetValue(measure)!), options.GetValue(maxRatio), UnitText.ParseDuration(options.GetValue(cutWithin)!),
                 options.GetValue(inData))
                 .RunAsync(Console.Out, token)));
+        return command;
+    }
+
+    public static Command AwaitLatency()
+    {
+        var mailbox = new Option<string>("--mailbox") { Description = "the mailbox's base URL", DefaultValueFactory = _ => "http://127.0.0.1:8025/" };
+        var messages = new Option<int>("--messages") { DefaultValueFactory = _ => 500 };
+        var maxP99 = new Option<string>("--max-p99") { Description = "the lag from 250 to the await's answer that p99 must not exceed", DefaultValueFactory = _ => "20ms" };
+        var timeout = new Option<string>("--timeout") { DefaultValueFactory = _ => "300s" };
+        var command = new Command("await-latency",
+            "Await each message on the mailbox (GET /api/v1/messages/await) and send it; report the lag from its 250 to the answer")
+        {
+            Target, mailbox, messages, maxP99, timeout,
+        };
+        command.SetAction((options, cancel) => Guarded(options.GetValue(timeout)!, cancel, token =>
+            new AwaitLatencyProbe(LoopbackTarget.Parse(options.GetValue(Target)!), new Uri(options.GetValue(mailbox)!),
+                options.GetValue(messages), UnitText.ParseDuration(options.GetValue(maxP99)!)).RunAsync(Console.Out, token)));
         return command;
     }
 

@@ -35,6 +35,8 @@ public sealed class DependencyDirectionTests
         ["ActorSmtp.Sinks.AzureBlob"] = ["ActorSmtp.Abstractions"],
         ["ActorSmtp.Server"] = ["ActorSmtp.Protocol", "ActorSmtp.Abstractions"],
         ["ActorSmtp.Cluster"] = ["ActorSmtp.Protocol", "ActorSmtp.Abstractions", "ActorSmtp.Server"],
+        // The mailbox reads the file sink's folder and event; Server for settings, password hashes and their errors.
+        ["ActorSmtp.Mailbox"] = ["ActorSmtp.Protocol", "ActorSmtp.Abstractions", "ActorSmtp.Sinks.File", "ActorSmtp.Server"],
     };
 
     public static TheoryData<string> Rooms() => new(ServerRooms);
