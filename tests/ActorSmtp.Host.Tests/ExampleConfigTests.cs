@@ -5,7 +5,7 @@ using Xunit;
 
 namespace ActorSmtp.Host.Tests;
 
-/// <summary>What the shipped examples promise, beyond being valid.</summary>
+/// <summary>The shipped configuration files (hocon/examples, deploy/actorsmtp.conf): valid, and what they promise.</summary>
 public sealed class ExampleConfigTests
 {
     [Fact]
@@ -23,5 +23,16 @@ public sealed class ExampleConfigTests
             }
         }
         Assert.True(checkedAny, "no example listens on port 25");
+    }
+
+    [Fact]
+    public void Every_shipped_configuration_passes_the_strict_check()
+    {
+        var files = Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "examples"), "*.conf")
+            .Append(Path.Combine(AppContext.BaseDirectory, "deploy", "actorsmtp.conf")).ToArray();
+        Assert.True(files.Length > 10, string.Join(", ", files));
+        foreach (var file in files)
+            ActorSmtpSettings.FromConfig(ActorSmtpConfig.Load(file), ShippedSinks.Catalog());
+        ActorSmtpSettings.FromConfig(ActorSmtpConfig.Reference, ShippedSinks.Catalog());
     }
 }

@@ -1,9 +1,10 @@
 using System.Diagnostics;
+using ActorSmtp.Server.Auth;
 using Xunit;
 
 namespace ActorSmtp.Host.Tests;
 
-/// <summary>The executable as a user runs it: --config, exit codes, the listening line, a real client (swaks).</summary>
+/// <summary>The executable as a user runs it: --config, exit codes, the listening line, a real client (swaks), hash-password.</summary>
 public sealed class HostTests : IDisposable
 {
     private readonly HostWorkspace _workspace = new("actorsmtp-host-");
@@ -85,5 +86,23 @@ public sealed class HostTests : IDisposable
             Assert.Equal(0, await host.WaitForExitAsync(TimeSpan.FromSeconds(30)));
             Assert.Contains(expected, host.Output);
         }
+    }
+
+    [Fact]
+    public async Task Hash_password_prints_a_hash_that_verifies()
+    {
+        var start = new ProcessStartInfo("dotnet", $"\"{HostProcess.Executable}\" hash-password")
+        {
+            RedirectStandardInput = true, RedirectStandardOutput = true, WorkingDirectory = _workspace.Directory,
+        };
+        using var process = Process.Start(start)!;
+        await process.StandardInput.WriteLineAsync("correct horse");
+        process.StandardInput.Close();
+        var hash = (await process.StandardOutput.ReadToEndAsync()).Trim();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(0, process.ExitCode);
+        Assert.StartsWith("pbkdf2-sha256$", hash);
+        Assert.True(PasswordHash.Verify("correct horse", hash));
+        Assert.False(PasswordHash.Verify("correct horsf", hash));
     }
 }

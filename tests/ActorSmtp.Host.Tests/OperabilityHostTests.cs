@@ -3,8 +3,6 @@ using System.Text;
 using ActorSmtp.Host;
 using ActorSmtp.Server.Configuration;
 using ActorSmtp.Server.Hosting;
-using MailKit.Net.Smtp;
-using MailKit.Security;
 using Xunit;
 using static ActorSmtp.TestSupport.HttpProbe;
 
@@ -82,9 +80,8 @@ public sealed class OperabilityHostTests : IDisposable
         Assert.Contains($"metrics listening on http://127.0.0.1:{metricsPort} (/metrics, /healthz)", host.Output);
 
         const int sent = 3;
-        using (var client = new SmtpClient())
+        using (var client = await SmtpClients.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port)))
         {
-            await client.ConnectAsync("127.0.0.1", port, SecureSocketOptions.None);
             for (var i = 0; i < sent; i++)
                 await client.SendAsync(MimeMessages.Create($"metrics {i}", "counted"));
             await client.DisconnectAsync(true);

@@ -2,8 +2,6 @@ using System.Net;
 using Akka.Actor;
 using ActorSmtp.Server.Configuration;
 using ActorSmtp.Server.Hosting;
-using MailKit.Net.Smtp;
-using MailKit.Security;
 using Xunit;
 using static ActorSmtp.TestSupport.HttpProbe;
 
@@ -52,9 +50,8 @@ public sealed class SingleNodeFootprintTests : IDisposable
             """);
         using var host = _workspace.Start($"run --config \"{config}\"");
         var port = await host.ListeningPortAsync();
-        using (var client = new SmtpClient())
+        using (var client = await SmtpClients.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port)))
         {
-            await client.ConnectAsync("127.0.0.1", port, SecureSocketOptions.None);
             await client.SendAsync(MimeMessages.Create("footprint", "single node"));
             await client.DisconnectAsync(true);
         }

@@ -13,7 +13,7 @@ public sealed partial class HostProcess : IDisposable
 
     private HostProcess(string arguments, string workingDirectory, int? openFileLimit)
     {
-        var command = $"\"{Path.Combine(AppContext.BaseDirectory, "actorsmtp.dll")}\" {arguments}";
+        var command = $"\"{Executable}\" {arguments}";
         // Through a shell that sets the limit (soft and hard) and then becomes the host: the same process id.
         var start = openFileLimit is { } limit
             ? new ProcessStartInfo("bash", ["-c", $"ulimit -n {limit} && exec dotnet {command}"])
@@ -28,6 +28,9 @@ public sealed partial class HostProcess : IDisposable
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
     }
+
+    /// <summary>The executable's entry assembly, copied beside the tests by their reference to ActorSmtp.Host.</summary>
+    public static string Executable => Path.Combine(AppContext.BaseDirectory, "actorsmtp.dll");
 
     public string Output
     {

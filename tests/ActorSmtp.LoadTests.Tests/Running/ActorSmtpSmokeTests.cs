@@ -1,29 +1,17 @@
-using Akka.Actor;
 using ActorSmtp.LoadTests.Running;
 using ActorSmtp.LoadTests.Scenarios;
 using ActorSmtp.LoadTests.Statistics;
-using ActorSmtp.Server.Configuration;
-using ActorSmtp.Server.Hosting;
 
 namespace ActorSmtp.LoadTests.Tests.Running;
 
 /// <summary>A tiny scenario of each client kind against the real server, in this process, null sink.</summary>
 public sealed class ActorSmtpSmokeTests : IAsyncLifetime
 {
-    private ActorSystem _system = null!;
-    private ActorSmtpServer _server = null!;
+    private TestServer _server = null!;
 
-    public async Task InitializeAsync()
-    {
-        var config = ActorSmtpConfig.FromString("""
-            actorsmtp { endpoints = [ { address = "127.0.0.1", port = 0 } ], sink = null }
-            akka.loglevel = WARNING
-            """);
-        _system = ActorSystem.Create("smoke", config);
-        _server = await ActorSmtpServer.StartAsync(_system, ActorSmtpSettings.FromConfig(config));
-    }
+    public async Task InitializeAsync() => _server = await TestServer.StartAsync("actorsmtp.sink = null");
 
-    public Task DisposeAsync() => _system.Terminate();
+    public async Task DisposeAsync() => await _server.DisposeAsync();
 
     [Theory]
     [InlineData("raw", 5)]
@@ -44,29 +32,17 @@ public sealed class ActorSmtpSmokeTests : IAsyncLifetime
     [Fact]
     public async Task The_bdat_client_really_sends_bdat_it_fails_where_chunking_is_off()
     {
-        var config = ActorSmtpConfig.FromString("""
-            actorsmtp { endpoints = [ { address = "127.0.0.1", port = 0 } ], sink = null, chunking = off }
-            akka.loglevel = WARNING
-            """);
-        var system = ActorSystem.Create("smoke-no-chunking", config);
-        try
-        {
-            var server = await ActorSmtpServer.StartAsync(system, ActorSmtpSettings.FromConfig(config));
-            var result = await ScenarioRunner.RunAsync(Smoke(server, "bdat", 5) with { MaxMessages = 4 }, progress: null, CancellationToken.None);
+        await using var server = await TestServer.StartAsync("actorsmtp { sink = null, chunking = off }");
+        var result = await ScenarioRunner.RunAsync(Smoke(server, "bdat", 5) with { MaxMessages = 4 }, progress: null, CancellationToken.None);
 
-            Assert.Equal(0, result.Succeeded);
-            Assert.Contains(result.Errors, error => error.Kind == "unsupported");
-        }
-        finally
-        {
-            await system.Terminate();
-        }
+        Assert.Equal(0, result.Succeeded);
+        Assert.Contains(result.Errors, error => error.Kind == "unsupported");
     }
 
-    private static ScenarioSettings Smoke(ActorSmtpServer server, string client, int messagesPerConnection) => new()
+    private static ScenarioSettings Smoke(TestServer server, string client, int messagesPerConnection) => new()
     {
         Name = "smoke",
-        Target = LoopbackTarget.Parse(server.EndPoints[0].ToString()),
+        Target = LoopbackTarget.Parse(server.EndPoint.ToString()),
         Load = new LoadPlan([LoadSimulation.Parse("keep:2:30s")]),
         Client = Enum.Parse<ClientKind>(client, ignoreCase: true),
         Size = MessageSizeMix.Parse("1k:3,10k:1"),

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using ActorSmtp.Sinks;
+using ActorSmtp.TestSupport;
 using MimeKit;
 
 namespace ActorSmtp.Mailbox.Tests.Index;
@@ -36,9 +37,6 @@ public sealed record TestMail
 
     public string? AuthenticatedAs { get; init; }
 
-    // SMTP's line ends (RFC 5321 §2.3.8), whatever the platform's are.
-    private static readonly FormatOptions Wire = new() { NewLineFormat = NewLineFormat.Dos };
-
     public MimeMessage Message()
     {
         var message = new MimeMessage();
@@ -56,14 +54,7 @@ public sealed record TestMail
     private byte[]? _bytes;
 
     /// <summary>The message's bytes, written once (MimeKit gives each writing a new Message-Id and Date).</summary>
-    public byte[] Bytes() => _bytes ??= Write();
-
-    private byte[] Write()
-    {
-        using var stream = new MemoryStream();
-        Message().WriteTo(Wire, stream);
-        return stream.ToArray();
-    }
+    public byte[] Bytes() => _bytes ??= MimeMessages.WireBytes(Message());
 
     public SinkProtocol.Store Store()
     {

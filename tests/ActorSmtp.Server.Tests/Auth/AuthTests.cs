@@ -95,30 +95,4 @@ public sealed class AuthTests
         var (id, _) = Assert.Single(server.StoredMessages());
         Assert.Contains("\"authenticated-as\": \"test/alice\"", File.ReadAllText(Path.Combine(server.MailDirectory, id + ".json")));
     }
-
-    [Fact]
-    public async Task Hash_password_prints_a_hash_that_verifies()
-    {
-        using var directory = new TempDirectory();
-        var start = new ProcessStartInfo("dotnet", $"\"{Path.Combine(AppContext.BaseDirectory, "actorsmtp.dll")}\" hash-password")
-        {
-            RedirectStandardInput = true, RedirectStandardOutput = true, WorkingDirectory = directory.Path,
-        };
-        using var process = Process.Start(start)!;
-        await process.StandardInput.WriteLineAsync("correct horse");
-        process.StandardInput.Close();
-        var hash = (await process.StandardOutput.ReadToEndAsync()).Trim();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.Equal(0, process.ExitCode);
-        Assert.StartsWith("pbkdf2-sha256$", hash);
-        Assert.True(PasswordHash.Verify("correct horse", hash));
-        Assert.False(PasswordHash.Verify("correct horsf", hash));
-    }
-
-    private sealed class TempDirectory : IDisposable
-    {
-        public string Path { get; } = Directory.CreateTempSubdirectory("actorsmtp-auth-").FullName;
-
-        public void Dispose() => Directory.Delete(Path, recursive: true);
-    }
 }

@@ -1,8 +1,8 @@
 using ActorSmtp.Protocol.Session;
 using Xunit;
-using static ActorSmtp.Protocol.Tests.SmtpSessionTranscriptTests;
+using static ActorSmtp.Protocol.Tests.Session.SmtpSessionTranscriptTests;
 
-namespace ActorSmtp.Protocol.Tests;
+namespace ActorSmtp.Protocol.Tests.Session;
 
 /// <summary>
 /// Per-client rates as the session sees them: messages and recipients (452 4.7.0) and AUTH commands (450 4.7.1),

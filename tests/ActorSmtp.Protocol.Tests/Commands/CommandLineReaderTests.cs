@@ -3,7 +3,7 @@ using System.Buffers;
 using System.Text;
 using ActorSmtp.Protocol.Commands;
 
-namespace ActorSmtp.Protocol.Tests;
+namespace ActorSmtp.Protocol.Tests.Commands;
 
 public sealed class CommandLineReaderTests
 {

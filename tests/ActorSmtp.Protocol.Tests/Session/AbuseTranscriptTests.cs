@@ -2,9 +2,9 @@ using System.Text;
 using ActorSmtp.Protocol.Commands;
 using ActorSmtp.Protocol.Session;
 using Xunit;
-using static ActorSmtp.Protocol.Tests.SmtpSessionTranscriptTests;
+using static ActorSmtp.Protocol.Tests.Session.SmtpSessionTranscriptTests;
 
-namespace ActorSmtp.Protocol.Tests;
+namespace ActorSmtp.Protocol.Tests.Session;
 
 /// <summary>
 /// Protection against abuse at the protocol level (reliability anchors §4): HTTP requests and header lines get

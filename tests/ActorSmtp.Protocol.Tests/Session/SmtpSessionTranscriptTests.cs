@@ -4,7 +4,7 @@ using ActorSmtp.Protocol.Replies;
 using ActorSmtp.Protocol.Session;
 using Xunit;
 
-namespace ActorSmtp.Protocol.Tests;
+namespace ActorSmtp.Protocol.Tests.Session;
 
 /// <summary>
 /// smtpscript-style transcripts: each "C:" line is executed, and the reply must start with the "S:"

@@ -2,7 +2,7 @@ using System.Text;
 using ActorSmtp.Protocol.Session;
 using Xunit;
 
-namespace ActorSmtp.Protocol.Tests;
+namespace ActorSmtp.Protocol.Tests.Session;
 
 /// <summary>AUTH (RFC 4954) in the session: PLAIN (RFC 4616) and LOGIN, TLS-only offering, failures.</summary>
 public sealed class AuthTranscriptTests

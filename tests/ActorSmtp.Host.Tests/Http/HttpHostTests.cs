@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using Xunit;
 using static ActorSmtp.TestSupport.HttpProbe;
 
-namespace ActorSmtp.Host.Tests;
+namespace ActorSmtp.Host.Tests.Http;
 
 /// <summary>The executable's HTTP endpoints on Kestrel (issue 16 §4): what the HttpListeners before it got wrong, and what it must not cost.</summary>
 public sealed class HttpHostTests : IDisposable

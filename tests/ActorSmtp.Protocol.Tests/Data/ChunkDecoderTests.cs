@@ -2,7 +2,7 @@ using System.Text;
 using ActorSmtp.Protocol.Data;
 using Xunit;
 
-namespace ActorSmtp.Protocol.Tests;
+namespace ActorSmtp.Protocol.Tests.Data;
 
 public sealed class ChunkDecoderTests
 {

@@ -2,7 +2,7 @@ using Xunit;
 using System.Text;
 using ActorSmtp.Protocol.Data;
 
-namespace ActorSmtp.Protocol.Tests;
+namespace ActorSmtp.Protocol.Tests.Data;
 
 public sealed class DataDecoderTests
 {

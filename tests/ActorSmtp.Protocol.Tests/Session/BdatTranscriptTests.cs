@@ -1,9 +1,9 @@
 using System.Text;
 using ActorSmtp.Protocol.Session;
 using Xunit;
-using static ActorSmtp.Protocol.Tests.SmtpSessionTranscriptTests;
+using static ActorSmtp.Protocol.Tests.Session.SmtpSessionTranscriptTests;
 
-namespace ActorSmtp.Protocol.Tests;
+namespace ActorSmtp.Protocol.Tests.Session;
 
 /// <summary>BDAT (RFC 3030) in the session: which chunk is read, which is refused, and that refused octets are still consumed.</summary>
 public sealed class BdatTranscriptTests
