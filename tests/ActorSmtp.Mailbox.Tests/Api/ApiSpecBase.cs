@@ -29,9 +29,10 @@ public abstract class ApiSpecBase(ITestOutputHelper output) : MailboxSpecBase(ou
     protected Mailbox Box => _mailbox ?? throw new InvalidOperationException("StartApiAsync first");
 
     /// <summary>Opens the mailbox and serves it; <paramref name="users"/> turn basic auth on.</summary>
-    protected async Task StartApiAsync(IReadOnlyDictionary<string, string>? users = null)
+    /// <param name="system">Whose file sink it follows (a <see cref="TestServer"/>'s); default: the test kit's.</param>
+    protected async Task StartApiAsync(IReadOnlyDictionary<string, string>? users = null, Akka.Actor.ActorSystem? system = null)
     {
-        _mailbox = await OpenAsync();
+        _mailbox = await OpenAsync(system: system);
         var settings = new MailboxSettings(true, "127.0.0.1", 0, "file", MailDirectory, users ?? new Dictionary<string, string>(), false, RetentionSettings.Unlimited);
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore().ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));

@@ -38,9 +38,10 @@ public abstract class MailboxSpecBase : Akka.TestKit.Xunit2.TestKit, IAsyncLifet
 
     protected string IndexPath => Path.Combine(MailDirectory, ".mailbox.sqlite");
 
-    protected async Task<Mailbox> OpenAsync(RetentionSettings? retention = null)
+    /// <param name="system">Whose file sink's events it follows; default: this test kit's, where <see cref="Sink"/> runs.</param>
+    protected async Task<Mailbox> OpenAsync(RetentionSettings? retention = null, ActorSystem? system = null)
     {
-        var mailbox = await Mailbox.OpenAsync(Sys, MailDirectory, retention ?? RetentionSettings.Unlimited, Logging, CancellationToken.None);
+        var mailbox = await Mailbox.OpenAsync(system ?? Sys, MailDirectory, retention ?? RetentionSettings.Unlimited, Logging, CancellationToken.None);
         _mailboxes.Add(mailbox);
         return mailbox;
     }

@@ -1,3 +1,4 @@
+using ActorSmtp.TestSupport;
 using System.Net;
 using ActorSmtp.Mailbox.Tests.Api;
 using ActorSmtp.Mailbox.Tests.Index;
@@ -17,6 +18,40 @@ public sealed class InboxBrowserTests(ITestOutputHelper output, HeadlessChromium
     private IWebDriver Driver => chromium.Driver;
 
     private Uri Root => new(Http.BaseAddress!, "/");
+
+    [BrowserFact]
+    public async Task A_message_sent_with_MailKit_through_the_server_appears_without_a_reload_and_opens()
+    {
+        var smtp = await TestServer.StartAsync($$"""
+            actorsmtp.endpoints = [ { address = "127.0.0.1", port = 0, tls = none } ]
+            actorsmtp.sinks.file.directory = {{System.Text.Json.JsonSerializer.Serialize(MailDirectory)}}
+            """);
+        try
+        {
+            await StartApiAsync(system: smtp.System);
+            OpenPage();
+            ((IJavaScriptExecutor)Driver).ExecuteScript("window.sameDocument = true;");
+
+            var message = MimeMessages.Create("Sent with MailKit", "Hello from the application under test.", to: "new-user@run-42.test");
+            var body = new MimeKit.BodyBuilder { TextBody = "Hello from the application under test." };
+            body.Attachments.Add("notes.txt", "the attached notes"u8.ToArray());
+            message.Body = body.ToMessageBody();
+            using var client = await smtp.ConnectAsync();
+            var id = MimeMessages.QueuedId(await client.SendAsync(message));
+
+            var row = Until(d => d.FindElements(By.CssSelector($"#list li[data-id='{id}']")).FirstOrDefault())!;
+            Assert.True((bool)((IJavaScriptExecutor)Driver).ExecuteScript("return window.sameDocument === true;")!, "the page reloaded");
+            row.Click();
+            Until(d => d.FindElement(By.Id("v-text")).Text.Contains("Hello from the application under test.", StringComparison.Ordinal));
+            Driver.FindElement(By.CssSelector("[data-tab='attachments']")).Click();
+            Assert.Equal("notes.txt", Until(d => d.FindElements(By.CssSelector("#v-attachments a")).FirstOrDefault(a => a.Displayed))!.Text);
+        }
+        finally
+        {
+            await CloseAsync(Box); // before the server's actor system, where its indexer runs, stops
+            await smtp.DisposeAsync();
+        }
+    }
 
     [BrowserFact]
     public async Task A_stored_message_appears_without_a_reload_and_opens_with_its_text_and_attachments()
