@@ -39,6 +39,17 @@ public abstract class MessageSinkActor : UntypedActor
     /// <summary>Messages other than <see cref="SinkProtocol.Store"/>; unhandled by default.</summary>
     protected virtual void OnOther(object message) => Unhandled(message);
 
+    /// <summary>
+    /// Called once the final <paramref name="result"/> of <paramref name="store"/> was told to the connection (a
+    /// late store is a failure by then, whatever the sink returned). Connections run on the calling thread, so the
+    /// client's reply is usually written by the time this runs: the place to tell others about a stored message,
+    /// who must not learn of it before its sender does. Runs where the store finished, off the actor's context
+    /// (the actor's state is not safe here); the default does nothing.
+    /// </summary>
+    protected virtual void OnAnswered(SinkProtocol.Store store, SinkProtocol.Result result)
+    {
+    }
+
     protected sealed override void OnReceive(object message)
     {
         if (message is not SinkProtocol.Store store)
@@ -54,7 +65,9 @@ public abstract class MessageSinkActor : UntypedActor
             if (storing.IsCompletedSuccessfully)
             {
                 deadline?.Dispose();
-                replyTo.Tell(Settle(store, storing.Result), Self); // small bodies often finish at once: skip the continuation
+                var result = Settle(store, storing.Result);
+                replyTo.Tell(result, Self); // small bodies often finish at once: skip the continuation
+                OnAnswered(store, result);
             }
             else
                 ReplyWhenDone(storing, store, replyTo, deadline);
@@ -104,6 +117,7 @@ public abstract class MessageSinkActor : UntypedActor
                 : Settle(store, new SinkProtocol.TemporaryFailure(store.MessageId, Describe(done.Exception!)));
             deadline?.Dispose();
             replyTo.Tell(result, self);
+            OnAnswered(store, result);
         }, TaskContinuationOptions.ExecuteSynchronously);
     }
 

@@ -52,6 +52,8 @@ public sealed class FileSink : MessageSinkActor, IValidatesConfig
 
     // Captured here: StoreAsync's continuations run off the actor's context, where Context is not available.
     private readonly EventStream _events = Context.System.EventStream;
+    // Stores that succeeded, until their answer is told (OnAnswered): a few entries, one per store in flight.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, MessageStored> _final = new();
 
     /// <summary>Creates the sink from its HOCON block.</summary>
     /// <param name="config">The sink's block; <c>directory</c> is required.</param>
@@ -146,8 +148,9 @@ public sealed class FileSink : MessageSinkActor, IValidatesConfig
             // 451 then (the base answers a late store with a failure): take the message back, else it would
             // be delivered as well as retried. RFC 5321 §4.2.5: after a 4yz the message must not be delivered.
             cancellationToken.ThrowIfCancellationRequested();
-            // Only now is the message final: a reader told earlier could show mail whose sender got a 451.
-            _events.Publish(new MessageStored(_directory, id, files.EmlPath, files.JsonPath, size));
+            // Told to readers only once the client has its answer (OnAnswered): one told earlier could show mail
+            // whose sender then got a 451, or answer a test's await before the 250 reached it.
+            _final[id] = new MessageStored(_directory, id, files.EmlPath, files.JsonPath, size);
             return new SinkProtocol.Stored(id, files.EmlPath);
         }
         catch (MessageBodyException ex) when (ex.IsClientFault)
@@ -162,6 +165,13 @@ public sealed class FileSink : MessageSinkActor, IValidatesConfig
             _log.Warning("file sink: message {0} not stored: {1}", id, ex.Message);
             return new SinkProtocol.TemporaryFailure(id, $"file sink: {ex.Message}");
         }
+    }
+
+    /// <summary>Publishes the <see cref="MessageStored"/> of a store whose 250 is on its way; drops that of a late one.</summary>
+    protected override void OnAnswered(SinkProtocol.Store store, SinkProtocol.Result result)
+    {
+        if (_final.TryRemove(store.MessageId, out var stored) && result is SinkProtocol.Stored)
+            _events.Publish(stored);
     }
 
     protected override void OnOther(object message)

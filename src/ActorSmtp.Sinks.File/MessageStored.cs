@@ -2,7 +2,8 @@ namespace ActorSmtp.Sinks.File;
 
 /// <summary>
 /// Published on the actor system's event stream by <see cref="FileSink"/> once a message is final: both files
-/// have their names, the directory is synced and the store was not too late, so its 250 is on its way. A
+/// have their names, the directory is synced, the store was not too late and its 250 has been handed to the client's
+/// connection (see MessageSinkActor.OnAnswered). A
 /// reader of the folder (the mailbox's index) learns of new messages from it instead of watching the folder.
 /// </summary>
 /// <param name="Directory">The sink's directory, a full path: a subscriber keeps the events of its own folder.</param>

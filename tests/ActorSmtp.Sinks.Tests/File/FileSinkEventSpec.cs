@@ -1,3 +1,4 @@
+using Akka.Actor;
 using ActorSmtp.Sinks.File;
 using Akka.TestKit;
 using Xunit;
@@ -28,6 +29,46 @@ public sealed class FileSinkEventSpec : FileSinkSpecBase
         var stored = await _events.ExpectMsgAsync<MessageStored>();
         Assert.Equal(new MessageStored(MailDirectory, id, Path.Combine(MailDirectory, id + ".eml"), Path.Combine(MailDirectory, id + ".json"), 20), stored);
         Assert.True(System.IO.File.Exists(stored.EmlPath) && System.IO.File.Exists(stored.JsonPath));
+    }
+
+    [Fact]
+    public async Task The_event_follows_the_answer_so_no_reader_learns_of_a_message_before_its_sender()
+    {
+        // The mailbox answers a test's await from this event: told before the 250, it answered before the client had
+        // it (the await-latency probe saw 2-3 in 500 on loopback). The answer goes to the sender first, then the event;
+        // both recorders run on the telling thread (calling-thread dispatcher), so they log the order as it happened.
+        var order = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var sender = Recorder(order);
+        var reader = Recorder(order);
+        sender.Tell("ready");
+        reader.Tell("ready");
+        await AwaitConditionAsync(() => Task.FromResult(order.Count == 2)); // both started: neither lags behind
+        Sys.EventStream.Subscribe(reader, typeof(MessageStored));
+        var sink = CreateSink();
+        var ids = new List<string>();
+        for (var i = 0; i < 20; i++)
+        {
+            var id = NewId();
+            ids.Add(id);
+            sink.Tell(Store(id, Bytes("Subject: e\r\n\r\nbody\r\n")), sender);
+            Assert.Equal(id, (await _events.ExpectMsgAsync<MessageStored>()).Id);
+        }
+        await AwaitConditionAsync(() => Task.FromResult(order.Count == 42));
+        Assert.Equal(ids.SelectMany(id => new[] { $"answer {id}", $"event {id}" }), order.Skip(2));
+    }
+
+    private IActorRef Recorder(System.Collections.Concurrent.ConcurrentQueue<string> order) =>
+        Sys.ActorOf(Props.Create(() => new OrderRecorder(order)).WithDispatcher("akka.test.calling-thread-dispatcher"));
+
+    /// <summary>Logs each answer and event as it arrives.</summary>
+    private sealed class OrderRecorder : ReceiveActor
+    {
+        public OrderRecorder(System.Collections.Concurrent.ConcurrentQueue<string> order)
+        {
+            Receive<SinkProtocol.Result>(answer => order.Enqueue($"answer {answer.MessageId}"));
+            Receive<MessageStored>(stored => order.Enqueue($"event {stored.Id}"));
+            Receive<string>(order.Enqueue);
+        }
     }
 
     [Fact]
