@@ -15,9 +15,12 @@ public sealed partial class HostProcess : IDisposable
     {
         var command = $"\"{Executable}\" {arguments}";
         // Through a shell that sets the limit (soft and hard) and then becomes the host: the same process id.
+        // env --default-signal=INT: a test run started in the background (CI, `cmd &`) has SIGINT ignored, the child
+        // inherits that (POSIX, for asynchronous commands), and .NET leaves an ignored SIGINT ignored: Ctrl-C would
+        // never reach the host. A user's terminal gives the host the default disposition; so does this.
         var start = openFileLimit is { } limit
-            ? new ProcessStartInfo("bash", ["-c", $"ulimit -n {limit} && exec dotnet {command}"])
-            : new ProcessStartInfo("dotnet", command);
+            ? new ProcessStartInfo("bash", ["-c", $"ulimit -n {limit} && exec env --default-signal=INT dotnet {command}"])
+            : new ProcessStartInfo("env", $"--default-signal=INT dotnet {command}");
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
         start.WorkingDirectory = workingDirectory;
