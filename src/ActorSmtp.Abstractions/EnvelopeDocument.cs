@@ -29,7 +29,9 @@ public sealed record EnvelopeDocument(
     EnvelopeDocument.HeaderFields Headers,
     bool HeaderRecipientsDiffer,
     TlsInfo? Tls,
-    string? AuthenticatedAs)
+    string? AuthenticatedAs,
+    // What the policies attached; absent when none did, so documents without policies are as before.
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, string>? Tags = null)
 {
     private static readonly JsonSerializerOptions Options = new()
     {
@@ -62,7 +64,8 @@ public sealed record EnvelopeDocument(
         new HeaderFields(headers.MessageId, headers.From, headers.To, headers.Cc, headers.Subject, headers.Date),
         headers.RecipientsDifferFrom(envelope.RcptTo),
         envelope.Tls,
-        envelope.AuthenticatedAs);
+        envelope.AuthenticatedAs,
+        envelope.Tags);
 
     /// <summary>An address and port; the address as text, so IPv4 and IPv6 read naturally.</summary>
     public sealed record Endpoint(string Address, int Port)

@@ -16,6 +16,7 @@ namespace ActorSmtp.Sinks;
 /// <param name="EightBitMime">The client declared BODY=8BITMIME (RFC 6152).</param>
 /// <param name="Tls">The TLS session (STARTTLS or implicit TLS), or null for plain SMTP.</param>
 /// <param name="AuthenticatedAs">The identity the client proved with AUTH, or null.</param>
+/// <param name="Tags">What the policies attached (<c>AcceptWith</c>: a tenant, a customer id), or null when none did.</param>
 public sealed record SmtpEnvelope(
     string MessageId,
     DateTimeOffset ReceivedAt,
@@ -27,4 +28,5 @@ public sealed record SmtpEnvelope(
     bool SmtpUtf8 = false,
     bool EightBitMime = false,
     TlsInfo? Tls = null,
-    string? AuthenticatedAs = null);
+    string? AuthenticatedAs = null,
+    IReadOnlyDictionary<string, string>? Tags = null);

@@ -18,6 +18,8 @@ public enum SessionAction
     BeginChunk,
     /// <summary>Write the reply (a refusal), then read and drop <see cref="SessionStep.Chunk"/>'s octets: RFC 3030 §2, they are data, never commands.</summary>
     SkipChunk,
+    /// <summary>No reply yet: ask the policies about <see cref="SmtpSession.Pending"/> and report with <c>PolicyCompleted</c>.</summary>
+    CheckPolicy,
 }
 
 /// <summary>A BDAT command's chunk: its size in octets, and whether it ends the message.</summary>

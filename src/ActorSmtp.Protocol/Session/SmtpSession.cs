@@ -117,8 +117,13 @@ public sealed partial class SmtpSession(SmtpSessionOptions options, bool secure 
         if (name.IsEmpty || name.Contains((byte)' '))
             return Refuse(extended ? StandardReplies.EhloSyntax : StandardReplies.HeloSyntax);
 
+        return Hold(HeldHello(name, extended)) ?? AcceptHello(System.Text.Encoding.UTF8.GetString(name), extended);
+    }
+
+    private SessionStep AcceptHello(string name, bool extended)
+    {
         // RFC 5321 §4.1.4: a new EHLO/HELO resets any transaction in progress.
-        HeloName = System.Text.Encoding.UTF8.GetString(name);
+        HeloName = name;
         IsExtended = extended;
         Transaction = null;
         State = SessionState.Ready;
@@ -189,6 +194,11 @@ public sealed partial class SmtpSession(SmtpSessionOptions options, bool secure 
 
         if (Rates is { } rates && !rates.TryTakeMessage())
             return Refuse(StandardReplies.MessageRateExceeded);
+        return Hold(HeldMail(from, parameters, parameterText)) ?? AcceptMail(from, parameters);
+    }
+
+    private SessionStep AcceptMail(Mailbox? from, MailParameters parameters)
+    {
         Transaction = new MailTransaction(from, parameters);
         State = SessionState.InTransaction;
         return new SessionStep(StandardReplies.SenderOk);
@@ -222,8 +232,12 @@ public sealed partial class SmtpSession(SmtpSessionOptions options, bool secure 
             return Refuse(StandardReplies.RelayDenied);
         if (Rates is { } rates && !rates.TryTakeRecipient())
             return Refuse(StandardReplies.RecipientRateExceeded);
+        return Hold(new PendingCommand(CheckedStages.RcptTo, Recipient: recipient)) ?? AcceptRecipient(recipient!);
+    }
 
-        transaction.AddRecipient(recipient!);
+    private SessionStep AcceptRecipient(Mailbox recipient)
+    {
+        Transaction!.AddRecipient(recipient);
         return new SessionStep(StandardReplies.RecipientOk);
     }
 

@@ -98,6 +98,9 @@ public sealed class SmtpSessionOptions
 
     public HostReplies Replies { get; }
 
+    /// <summary>The commands that wait for the server's policies (<see cref="SessionAction.CheckPolicy"/>); none by default.</summary>
+    public CheckedStages CheckedStages { get; init; }
+
     /// <summary>The EHLO reply before TLS: hostname, then one ESMTP keyword per line (STARTTLS included when offered).</summary>
     public SmtpReply EhloReply { get; }
 

@@ -41,6 +41,9 @@ public sealed record ActorSmtpSettings
     /// <summary>The sink for recipients no route matches (an entry under <c>actorsmtp.sinks</c>).</summary>
     public required string Sink { get; init; }
 
+    /// <summary>The policies (<c>actorsmtp.policies</c>), in order: asked at connect, HELO, MAIL and RCPT.</summary>
+    public IReadOnlyList<PolicySettings> Policies { get; init; } = [];
+
     /// <summary>Every sink the server runs: the default, the routes' sinks, their fallbacks and fan-out members.</summary>
     public required IReadOnlyDictionary<string, SinkSettings> Sinks { get; init; }
 
@@ -97,18 +100,20 @@ public sealed record ActorSmtpSettings
             Sink = root.Name("sink"),
             Sinks = sinks.Sinks,
             Routes = sinks.Routes,
+            Policies = PolicyConfiguration.Read(root, catalog.Policies),
             SinkResponseDeadline = sinks.ResponseDeadline() + TimeSpan.FromSeconds(1),
             ClusterEnabled = root.Config.HasPath("cluster.enabled") && root.Section("cluster").Bool("enabled"),
         };
     }
 
     /// <summary>The protocol policy the sessions of <paramref name="endpoint"/> run under.</summary>
-    public SmtpSessionOptions SessionOptions(EndpointSettings endpoint) =>
+    /// <param name="checkedStages">The commands that wait for the policies (none without policies).</param>
+    public SmtpSessionOptions SessionOptions(EndpointSettings endpoint, CheckedStages checkedStages = CheckedStages.None) =>
         new(Hostname, MaxMessageSize, MaxRecipients, MaxErrors, AcceptedDomains,
             offerStartTls: endpoint.Tls == EndpointTls.StartTls, requireTls: endpoint.RequireTls,
             auth: endpoint.Auth, allowInsecureAuth: Auth.AllowInsecureAuth, maxAuthFailures: Auth.MaxFailures,
             maxJunkCommands: Protection.MaxJunkCommands, closeOnNonSmtpCommands: Protection.CloseOnNonSmtpCommands,
-            chunking: Chunking, recipientOvershoot: RecipientOvershoot);
+            chunking: Chunking, recipientOvershoot: RecipientOvershoot) { CheckedStages = checkedStages };
 
     private static string ReadHostname(ConfigReader root)
     {

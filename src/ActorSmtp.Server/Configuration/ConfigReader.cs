@@ -7,6 +7,9 @@ internal sealed class ConfigReader(Config config, string path)
 {
     public Config Config { get; } = config;
 
+    /// <summary>The key of this section itself ("actorsmtp.policies[0]").</summary>
+    public string Path => path;
+
     public string Key(string name) => $"{path}.{name}";
 
     public ConfigReader Section(string name) => new(Config.GetConfig(name) ?? Config.Empty, Key(name));

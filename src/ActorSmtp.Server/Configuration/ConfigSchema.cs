@@ -15,6 +15,7 @@ internal static class ConfigSchema
     private static readonly (string List, string Element)[] ListElements =
     [
         ("endpoints", """address = "", port = 0, backlog = 0, tls = "", require-tls = off, auth = "", proxy-protocol = "" """),
+        ("policies", "*"), // an entry's keys depend on its type: PolicyConfiguration checks them
         ("routes", """domains = [], addresses = [], sink = "" """),
         ("auth.users", """name = "", password-hash = "" """),
         ("mailbox.auth.users", """name = "", password-hash = "" """),
@@ -37,7 +38,7 @@ internal static class ConfigSchema
     {
         var shape = KeyShape.Of(ReferenceConfiguration.Config.GetValue(ActorSmtpSettings.Root)).Merge(Shape(Aliases));
         foreach (var (list, element) in ListElements)
-            shape = shape.With(list, _ => new KeyShape(ShapeKind.List, Element: Shape(element)));
+            shape = shape.With(list, _ => new KeyShape(ShapeKind.List, Element: element == "*" ? KeyShape.Any : Shape(element)));
         return AkkaBlocks.Aggregate(shape, (s, block) => s.With(block, _ => KeyShape.Any));
     });
 

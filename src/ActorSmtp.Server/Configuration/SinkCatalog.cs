@@ -21,6 +21,9 @@ public sealed class SinkCatalog
 {
     private readonly Dictionary<string, Registration> _types = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>The policy types (<c>actorsmtp.policies</c>) this server can create, registered alongside the sinks.</summary>
+    public PolicyCatalog Policies { get; } = new();
+
     /// <summary>A catalog of the server's own sink types: <c>null</c> and <c>reject</c>.</summary>
     public SinkCatalog()
     {
@@ -43,7 +46,7 @@ public sealed class SinkCatalog
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(type);
         SinkTypes.Check(typeof(TSink), type);
-        _types[type] = new Registration(type, config => Props.CreateBy(new ConfiguredSink(typeof(TSink), config)), typeof(TSink));
+        _types[type] = new Registration(type, config => Props.CreateBy(new ConfiguredActor(typeof(TSink), config)), typeof(TSink));
         return this;
     }
 
@@ -63,35 +66,9 @@ public sealed class SinkCatalog
         if (Find(type) is { } registered)
             return (registered.Create(config), registered.ActorType);
         var actorType = SinkTypes.Load(type, key, _types.Keys);
-        return (Props.CreateBy(new ConfiguredSink(actorType, config)), actorType);
+        return (Props.CreateBy(new ConfiguredActor(actorType, config)), actorType);
     }
 
     /// <summary>A registered sink type: how its actors are made, and their class when it was registered by class.</summary>
     internal sealed record Registration(string Name, Func<Config, Props> Create, Type? ActorType);
-
-    /// <summary>
-    /// Creates a sink from its block. Not <c>Props.Create(type, config)</c>: when a constructor throws, Akka's
-    /// error names the Props' arguments, and a sink's block may hold secrets (an account key, a password).
-    /// </summary>
-    private sealed class ConfiguredSink(Type actorType, Config config) : IIndirectActorProducer
-    {
-        public Type ActorType => actorType;
-
-        public ActorBase Produce()
-        {
-            try
-            {
-                return (ActorBase)Activator.CreateInstance(actorType, config)!;
-            }
-            catch (System.Reflection.TargetInvocationException ex) when (ex.InnerException is not null)
-            {
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(ex.InnerException);
-                throw; // unreachable
-            }
-        }
-
-        public void Release(ActorBase actor)
-        {
-        }
-    }
 }

@@ -42,6 +42,9 @@ internal static class StrictKeys
         }
     }
 
+    /// <summary>Checks one block that is its own (an entry of a list whose keys depend on its type) against <paramref name="shape"/>.</summary>
+    public static void CheckBlock(HoconValue value, KeyShape shape, string path) => Walk(value, shape, path, shape);
+
     private static void Walk(HoconValue value, KeyShape shape, string path, KeyShape root)
     {
         var kind = KeyShape.KindOf(value);

@@ -46,6 +46,9 @@ internal static class ConnectionProtocol
     /// <summary>The verdict on AUTH credentials: the identity, or null when they were wrong.</summary>
     public sealed record AuthVerdict(string? Identity);
 
+    /// <summary>The policy asked with check <paramref name="CheckId"/> did not answer within its timeout.</summary>
+    public sealed record PolicyTimedOut(long CheckId);
+
     /// <summary>The body stream has room again for the message with this id.</summary>
     public sealed record BodyWritable(string MessageId);
 }

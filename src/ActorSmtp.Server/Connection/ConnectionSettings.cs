@@ -2,6 +2,7 @@ using Akka.Actor;
 using ActorSmtp.Protocol.Proxy;
 using ActorSmtp.Protocol.Session;
 using ActorSmtp.Server.Configuration;
+using ActorSmtp.Server.Policies;
 using ActorSmtp.Server.Tls;
 using ActorSmtp.Server.Transport;
 
@@ -21,7 +22,8 @@ internal sealed record ConnectionSettings(
     IActorRef? Authenticator = null,
     TimeSpan AuthFailureDelay = default,
     ProtectionSettings? Protection = null,
-    ProxyProtocolVersions? Proxy = null)
+    ProxyProtocolVersions? Proxy = null,
+    PolicyChain? Policies = null)
 {
     /// <summary>Greeting delay, slow-client deadlines, content limits (everything off unless configured).</summary>
     public ProtectionSettings Limits { get; } = Protection ?? ProtectionSettings.None;
@@ -33,15 +35,17 @@ internal sealed record ConnectionSettings(
     /// <param name="tls">The certificates when an endpoint uses TLS.</param>
     /// <param name="authenticator">The authenticator when an endpoint offers AUTH.</param>
     public static IReadOnlyList<ConnectionSettings> ForEndpoints(
-        ActorSmtpSettings settings, IActorRef sink, CertificateStore? tls = null, IActorRef? authenticator = null)
+        ActorSmtpSettings settings, IActorRef sink, CertificateStore? tls = null, IActorRef? authenticator = null,
+        PolicyChain? policies = null)
     {
         var upgrade = tls is null ? null : new TlsUpgrade(tls, settings.Tls.HandshakeTimeout); // shared by the endpoints
-        return settings.Endpoints.Select(endpoint => From(settings, endpoint, sink, upgrade, authenticator)).ToArray();
+        return settings.Endpoints.Select(endpoint => From(settings, endpoint, sink, upgrade, authenticator, policies)).ToArray();
     }
 
     private static ConnectionSettings From(
-        ActorSmtpSettings settings, EndpointSettings endpoint, IActorRef sink, TlsUpgrade? tls, IActorRef? authenticator) =>
-        new(settings.SessionOptions(endpoint), settings.CommandTimeout, settings.DataTimeout, settings.SinkResponseDeadline, sink,
+        ActorSmtpSettings settings, EndpointSettings endpoint, IActorRef sink, TlsUpgrade? tls, IActorRef? authenticator,
+        PolicyChain? policies) =>
+        new(settings.SessionOptions(endpoint, policies?.SessionStages ?? CheckedStages.None), settings.CommandTimeout, settings.DataTimeout, settings.SinkResponseDeadline, sink,
             endpoint.Tls == EndpointTls.None ? null : tls, endpoint.Tls == EndpointTls.Implicit,
-            authenticator, settings.Auth.FailureDelay, settings.Protection, endpoint.ProxyProtocol);
+            authenticator, settings.Auth.FailureDelay, settings.Protection, endpoint.ProxyProtocol, policies);
 }

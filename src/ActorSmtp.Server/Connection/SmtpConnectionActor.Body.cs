@@ -139,7 +139,8 @@ internal sealed partial class SmtpConnectionActor
         return new SmtpEnvelope(
             message.Id, message.ReceivedAt, transaction.From?.ToString() ?? "", recipients,
             _transport.RemoteEndPoint, _transport.LocalEndPoint, _session.HeloName ?? "",
-            transaction.Parameters.SmtpUtf8, transaction.Parameters.Body == BodyType.EightBitMime, _tls, _session.AuthenticatedAs);
+            transaction.Parameters.SmtpUtf8, transaction.Parameters.Body == BodyType.EightBitMime, _tls, _session.AuthenticatedAs,
+            Tags());
     }
 
     /// <summary>

@@ -63,6 +63,8 @@ internal sealed partial class SmtpConnectionActor
             Become(UpgradingTls);
         else if (step.Action == SessionAction.Authenticate)
             Authenticate(step.Credentials!);
+        else if (step.Action == SessionAction.CheckPolicy)
+            CheckPending();
         else if (step.Action == SessionAction.Close)
         {
             if (step.Farewell is not null)
@@ -192,11 +194,19 @@ internal sealed partial class SmtpConnectionActor
     {
         _telemetry?.AuthVerdict(identity);
         var step = _session.AuthenticationCompleted(identity);
+        if (step.Action == SessionAction.Close)
+            Log.Warning("Closing {0}: too many failed AUTH attempts", _transport.RemoteEndPoint);
+        ResumeCommands(step);
+    }
+
+    /// <summary>After a decision made outside the session (AUTH, a policy): its reply, then commands again or the close.</summary>
+    private void ResumeCommands(SessionStep step)
+    {
         Reply(step.Reply!);
         if (step.Action == SessionAction.Close)
         {
-            Log.Warning("Closing {0}: too many failed AUTH attempts", _transport.RemoteEndPoint);
-            Reply(step.Farewell!);
+            if (step.Farewell is not null)
+                Reply(step.Farewell);
             Close();
             return;
         }

@@ -108,9 +108,14 @@ internal sealed partial class SmtpConnectionActor
     /// <summary>Queues the greeting, or with a greeting delay leaves it to the heartbeat (<see cref="GreetLate"/>).</summary>
     private void Greet(bool starting)
     {
+        if (ConnectCheckPending && !(starting && settings.ImplicitTls)) // implicit TLS: checked after the handshake
+        {
+            CheckConnect(starting);
+            return;
+        }
         var delay = settings.Limits.GreetingDelay;
         var delayed = delay > TimeSpan.Zero;
-        if (!delayed)
+        if (!delayed && !ConnectCheckPending)
             Reply(settings.Session.Replies.Greeting);
         var wait = delayed ? delay : settings.CommandTimeout;
         if (!starting)

@@ -54,9 +54,11 @@ internal sealed partial class SmtpConnectionActor
     private void OnImplicitTlsEstablished(TlsInfo info)
     {
         _tls = info;
-        if (settings.Proxy is not null)
+        if (settings.Proxy is not null || ConnectCheckPending)
         {
-            Greet(starting: false); // behind a proxy the greeting waited for the handshake that followed the PROXY header
+            // Behind a proxy the greeting waited for the handshake that followed the PROXY header; with a connect
+            // policy it waits for its verdict, asked now that a refusal can be written over TLS.
+            Greet(starting: false);
             return;
         }
         var delayed = settings.Limits.GreetingDelay > TimeSpan.Zero;

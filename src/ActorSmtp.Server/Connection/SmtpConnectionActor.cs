@@ -22,8 +22,9 @@ namespace ActorSmtp.Server.Connection;
 /// <para>
 /// Phases, each a named behaviour (<see cref="Become"/>) whose handlers live in the file named first:
 /// <code>
-/// Opening.cs     Starting → [AwaitingProxyHeader → AwaitingAdmission] → [ImplicitTlsHandshake] → [DelayingGreeting] → Commands;
+/// Opening.cs     Starting → [AwaitingProxyHeader → AwaitingAdmission] → [ImplicitTlsHandshake] → [CheckingConnect] → [DelayingGreeting] → Commands;
 ///                a byte before the greeting (early talker): 554 → Closing; a refused client: 421 → Closing
+/// Policy.cs      CheckingConnect → the greeting | Closing (554, 421);  Commands → CheckingPolicy (HELO, MAIL, RCPT) → Commands
 /// Commands.cs    Commands → ReceivingBody (DATA, BDAT) | UpgradingTls (STARTTLS) | Authenticating (AUTH) | Closing (QUIT, 421);
 ///                Authenticating → Commands (the verdict's reply) | Closing (too many failures)
 /// Body.cs        ReceivingBody → AwaitingSinkResult (end of data) | AwaitingBodyRoom (stream full) | Commands (refused, a BDAT chunk before the last)
@@ -68,6 +69,8 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
     private static readonly Phase ImplicitTlsHandshake = new("implicit TLS handshake", static (actor, message) => actor.OnImplicitTlsHandshake(message));
     private static readonly Phase Commands = new("commands", static (actor, message) => actor.OnCommands(message), readsInput: true);
     private static readonly Phase Authenticating = new("authenticating", static (actor, message) => actor.OnAuthenticating(message));
+    private static readonly Phase CheckingConnect = new("checking the client", static (actor, message) => actor.OnCheckingConnect(message));
+    private static readonly Phase CheckingPolicy = new("checking a policy", static (actor, message) => actor.OnCheckingPolicy(message));
     private static readonly Phase ReceivingBody = new("receiving a body", static (actor, message) => actor.OnReceivingBody(message), readsInput: true);
     private static readonly Phase AwaitingBodyRoom = new("awaiting body room", static (actor, message) => actor.OnAwaitingBodyRoom(message));
     private static readonly Phase AwaitingSinkResult = new("awaiting the sink", static (actor, message) => actor.OnAwaitingSinkResult(message));
@@ -131,7 +134,8 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
             case TransportProtocol.TlsEstablished established:
                 _tls = established.Info;
                 break;
-            case ConnectionProtocol.BodyWritable or ConnectionProtocol.AuthVerdict or ConnectionProtocol.Admitted or ConnectionProtocol.Refused:
+            case ConnectionProtocol.BodyWritable or ConnectionProtocol.AuthVerdict or ConnectionProtocol.Admitted or ConnectionProtocol.Refused
+                or ActorSmtp.Policies.PolicyProtocol.Answer or ConnectionProtocol.PolicyTimedOut:
                 break; // an answer for a phase already left
             default:
                 Unhandled(message);
@@ -142,6 +146,7 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
     protected override void PostStop()
     {
         _message?.Fail(new MessageBodyException(BodyFailureCause.ConnectionClosed, "The connection closed before the end of data."));
+        _checkTimer?.Cancel();
         _transport?.Dispose();
         _telemetry?.End(_session, _tls);
     }

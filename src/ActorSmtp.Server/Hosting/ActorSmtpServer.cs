@@ -6,6 +6,7 @@ using ActorSmtp.Server.Auth;
 using ActorSmtp.Server.Configuration;
 using ActorSmtp.Server.Connection;
 using ActorSmtp.Server.Listener;
+using ActorSmtp.Server.Policies;
 using ActorSmtp.Server.Sinks;
 using ActorSmtp.Server.Tls;
 
@@ -63,7 +64,8 @@ public sealed class ActorSmtpServer
                 ? "made a self-signed certificate for {0} in {1} (clients that verify certificates will refuse it; configure actorsmtp.tls for a real one)"
                 : "using the self-signed certificate for {0} in {1}", settings.Hostname, selfSigned.File);
         var authenticator = settings.Endpoints.Any(e => e.Auth != AuthMode.Off) ? StartAuthenticator(system, settings.Auth, name) : null;
-        var connections = ConnectionSettings.ForEndpoints(settings, sinks.Entry, tls, authenticator);
+        var policies = PolicyChain.Start(system, settings.Policies, name);
+        var connections = ConnectionSettings.ForEndpoints(settings, sinks.Entry, tls, authenticator, policies);
         // On the calling-thread dispatcher like the connections: an accept (and a connection's end) is handled
         // on the thread that completed it, with no thread-pool wake-up per connection (load-tests/BENCHMARKS.md).
         var shared = cluster?.Counters;
