@@ -1,3 +1,4 @@
+using ActorSmtp.Policies.Recipients;
 using ActorSmtp.Server.Configuration;
 using ActorSmtp.Sinks.AzureBlob;
 using ActorSmtp.Sinks.File;
@@ -5,14 +6,19 @@ using ActorSmtp.Sinks.File;
 namespace ActorSmtp.Host;
 
 /// <summary>
-/// The sink types the <c>actorsmtp</c> executable offers: the server's own (null, reject, fan-out) and the two
+/// The sink and policy types the <c>actorsmtp</c> executable offers: the server's own (null, reject, fan-out) and the two
 /// sink assemblies it ships with, registered here by class so the build sees the dependency (the server names
 /// neither). Their known keys are those of their blocks in hocon/actorsmtp.reference.conf, and each checks its
 /// own block (<see cref="ActorSmtp.Sinks.IValidatesConfig"/>).
 /// </summary>
 internal static class ShippedSinks
 {
-    public static SinkCatalog Catalog() => new SinkCatalog()
-        .Register<FileSink>("file")
-        .Register<BlobSink>("azure-blob");
+    public static SinkCatalog Catalog()
+    {
+        var catalog = new SinkCatalog()
+            .Register<FileSink>("file")
+            .Register<BlobSink>("azure-blob");
+        catalog.Policies.Register<RecipientDirectoryPolicy>("recipients");
+        return catalog;
+    }
 }
