@@ -68,7 +68,7 @@ public static class StandardReplies
     public static readonly SmtpReply MessageTooBig =
         SmtpReply.Create(552, "5.3.4", "Message size exceeds fixed maximum message size");
     public static readonly SmtpReply TooManyRecipients = SmtpReply.Create(452, "4.5.3", "Error: too many recipients");
-    public static readonly SmtpReply RelayDenied = SmtpReply.Create(550, "5.7.1", "Relay access denied");
+    public static readonly SmtpReply RelayDenied = SmtpReply.Create(554, "5.7.1", "Relay access denied"); // Postfix relay_domains_reject_code
 
     // Protection against abuse (Postfix anvil limits, postscreen, header_size_limit).
     public static readonly SmtpReply MessageRateExceeded = SmtpReply.Create(452, "4.7.0", "Error: too many messages from your address, try again later");

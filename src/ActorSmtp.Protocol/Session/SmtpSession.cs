@@ -38,6 +38,12 @@ public sealed partial class SmtpSession(SmtpSessionOptions options, bool secure 
     /// <summary>The identity AUTH established, or null.</summary>
     public string? AuthenticatedAs { get; private set; }
 
+    /// <summary>
+    /// The client may relay: it is in <c>relay-networks</c>. Such a client, and an authenticated one, may send to any
+    /// domain; others only to the accepted domains (when any are set).
+    /// </summary>
+    public bool ClientMayRelay { get; set; }
+
     /// <summary>The client's shared rate limits, or null when none apply (trusted client, limits off).</summary>
     public IClientRates? Rates { get; set; }
 
@@ -228,7 +234,7 @@ public sealed partial class SmtpSession(SmtpSessionOptions options, bool secure 
             return ++transaction.ExcessRecipients <= Options.RecipientOvershoot
                 ? new SessionStep(StandardReplies.TooManyRecipients)
                 : Refuse(StandardReplies.TooManyRecipients);
-        if (!IsAcceptedDomain(recipient!))
+        if (!MayReceive(recipient!))
             return Refuse(StandardReplies.RelayDenied);
         if (Rates is { } rates && !rates.TryTakeRecipient())
             return Refuse(StandardReplies.RecipientRateExceeded);
@@ -266,8 +272,15 @@ public sealed partial class SmtpSession(SmtpSessionOptions options, bool secure 
         return new SessionStep(Options.Replies.Closing, SessionAction.Close);
     }
 
-    private bool IsAcceptedDomain(Mailbox recipient) =>
-        Options.AcceptedDomains.Count == 0 || recipient.Domain.Length == 0 || Options.AcceptedDomains.Contains(recipient.Domain);
+    /// <summary>
+    /// Open relay protection (RFC 5321 §3.6.1, RFC 2505): with accepted domains set, a client that may not relay
+    /// reaches those domains only, and only mailboxes there: a local part that routes on ("%" hack, "!" path, a quoted
+    /// "@") would have the final server relay for it (Postfix allow_untrusted_routing = no). A source route is dropped
+    /// by the parser, so "@accepted:victim@elsewhere" is judged as victim@elsewhere.
+    /// </summary>
+    private bool MayReceive(Mailbox recipient) =>
+        Options.AcceptedDomains.Count == 0 || recipient.Domain.Length == 0 || ClientMayRelay || AuthenticatedAs is not null
+        || (Options.AcceptedDomains.Contains(recipient.Domain) && recipient.LocalPart.AsSpan().IndexOfAny('%', '!', '@') < 0);
 
     private static bool IsJunk(SmtpVerb verb) =>
         verb is SmtpVerb.Helo or SmtpVerb.Ehlo or SmtpVerb.Noop or SmtpVerb.Rset or SmtpVerb.Vrfy or SmtpVerb.Help;

@@ -14,6 +14,12 @@ public sealed record ActorSmtpSettings
     public required string Hostname { get; init; }
     public required IReadOnlyList<EndpointSettings> Endpoints { get; init; }
     public required IReadOnlyList<string> AcceptedDomains { get; init; }
+
+    /// <summary>Clients that may send to any domain (<c>relay-networks</c>), as authenticated ones may.</summary>
+    public IReadOnlyList<IPNetwork> RelayNetworks { get; init; } = [];
+
+    /// <summary>The client at <paramref name="address"/> may relay (it is in <see cref="RelayNetworks"/>).</summary>
+    public bool MayRelay(IPAddress address) => RelayNetworks.Count > 0 && ProtectionSettings.Contains(RelayNetworks, address);
     public required long MaxMessageSize { get; init; }
     public required int MaxRecipients { get; init; }
 
@@ -86,6 +92,7 @@ public sealed record ActorSmtpSettings
             Hostname = ReadHostname(root),
             Endpoints = endpoints,
             AcceptedDomains = root.Strings("accepted-domains").Select(d => d.Trim().TrimEnd('.')).ToArray(),
+            RelayNetworks = ProtectionSettings.Networks(root, "relay-networks"),
             MaxMessageSize = limits.Bytes("max-message-size", min: 1024),
             MaxRecipients = limits.Int("max-recipients", min: 1),
             RecipientOvershoot = limits.Int("recipient-overshoot", min: 0),

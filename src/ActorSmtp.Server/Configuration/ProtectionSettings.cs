@@ -60,7 +60,7 @@ public sealed record ProtectionSettings(
 
     public bool IsTrustedProxy(IPAddress address) => Contains(TrustedProxies, address);
 
-    private static bool Contains(IReadOnlyList<IPNetwork> networks, IPAddress address)
+    internal static bool Contains(IReadOnlyList<IPNetwork> networks, IPAddress address)
     {
         address = Normalize(address);
         foreach (var network in networks)
@@ -117,7 +117,7 @@ public sealed record ProtectionSettings(
     }
 
     /// <summary>A list of CIDR networks ("10.0.0.0/8", "::1/128"); a bare address means just that address.</summary>
-    private static IReadOnlyList<IPNetwork> Networks(ConfigReader root, string name)
+    internal static IReadOnlyList<IPNetwork> Networks(ConfigReader root, string name)
     {
         var networks = new List<IPNetwork>();
         var entries = root.Strings(name);

@@ -23,8 +23,12 @@ internal sealed record ConnectionSettings(
     TimeSpan AuthFailureDelay = default,
     ProtectionSettings? Protection = null,
     ProxyProtocolVersions? Proxy = null,
-    PolicyChain? Policies = null)
+    PolicyChain? Policies = null,
+    IReadOnlyList<System.Net.IPNetwork>? Relaying = null)
 {
+    /// <summary>Clients that may send to any domain (<c>relay-networks</c>).</summary>
+    public IReadOnlyList<System.Net.IPNetwork> RelayNetworks { get; } = Relaying ?? [];
+
     /// <summary>Greeting delay, slow-client deadlines, content limits (everything off unless configured).</summary>
     public ProtectionSettings Limits { get; } = Protection ?? ProtectionSettings.None;
 
@@ -47,5 +51,5 @@ internal sealed record ConnectionSettings(
         PolicyChain? policies) =>
         new(settings.SessionOptions(endpoint, policies?.SessionStages ?? CheckedStages.None), settings.CommandTimeout, settings.DataTimeout, settings.SinkResponseDeadline, sink,
             endpoint.Tls == EndpointTls.None ? null : tls, endpoint.Tls == EndpointTls.Implicit,
-            authenticator, settings.Auth.FailureDelay, settings.Protection, endpoint.ProxyProtocol, policies);
+            authenticator, settings.Auth.FailureDelay, settings.Protection, endpoint.ProxyProtocol, policies, settings.RelayNetworks);
 }

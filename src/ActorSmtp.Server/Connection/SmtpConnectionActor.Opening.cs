@@ -102,8 +102,13 @@ internal sealed partial class SmtpConnectionActor
     }
 
     /// <summary>Once the client's address is known for good (after a PROXY header, if any).</summary>
-    private void StartTelemetry() => _telemetry = Telemetry.SessionTelemetry.Start(
-        MessageIds.Next(), Context, Log, settings.Session.Replies, _transport.LocalEndPoint, _transport.RemoteEndPoint);
+    private void StartTelemetry()
+    {
+        _telemetry = Telemetry.SessionTelemetry.Start(
+            MessageIds.Next(), Context, Log, settings.Session.Replies, _transport.LocalEndPoint, _transport.RemoteEndPoint);
+        if (settings.RelayNetworks.Count > 0)
+            _session.ClientMayRelay = Configuration.ProtectionSettings.Contains(settings.RelayNetworks, _transport.RemoteEndPoint.Address);
+    }
 
     /// <summary>Queues the greeting, or with a greeting delay leaves it to the heartbeat (<see cref="GreetLate"/>).</summary>
     private void Greet(bool starting)

@@ -126,10 +126,10 @@ public sealed class SmtpSessionTranscriptTests
     }
 
     [Fact]
-    public void Accepted_domains_refuse_others_with_550_5_7_1()
+    public void Accepted_domains_refuse_others_with_554_5_7_1()
     {
         var session = new SmtpSession(Options(domains: ["x.test"]));
-        Run(session, "C: EHLO c|S: 250|C: MAIL FROM:<a@b.test>|S: 250|C: RCPT TO:<r@y.test>|S: 550 5.7.1|" +
+        Run(session, "C: EHLO c|S: 250|C: MAIL FROM:<a@b.test>|S: 250|C: RCPT TO:<r@y.test>|S: 554 5.7.1|" +
                      "C: RCPT TO:<r@X.TEST>|S: 250 2.1.5|C: RCPT TO:<postmaster>|S: 250 2.1.5");
         Assert.Equal(["r@X.TEST", "postmaster"], session.Transaction!.Recipients.Select(r => r.ToString()));
     }

@@ -228,7 +228,17 @@ public sealed class RawTranscriptTests
         await using var client = await RawSmtpClient.GreetedAsync(server.EndPoint);
         await client.SendAsync("MAIL FROM:<a@b.test>\r\nRCPT TO:<r@other.test>\r\nRCPT TO:<r@x.test>\r\n");
         await client.ExpectAsync("250");
-        await client.ExpectAsync("550 5.7.1");
+        await client.ExpectAsync("554 5.7.1 Relay access denied");
+        await client.ExpectAsync("250 2.1.5");
+    }
+
+    [Fact]
+    public async Task A_client_in_relay_networks_may_send_to_any_domain()
+    {
+        await using var server = await TestServer.StartAsync("actorsmtp { accepted-domains = [\"x.test\"], relay-networks = [\"127.0.0.0/8\"] }");
+        await using var client = await RawSmtpClient.GreetedAsync(server.EndPoint);
+        await client.SendAsync("MAIL FROM:<a@b.test>\r\nRCPT TO:<r@other.test>\r\n");
+        await client.ExpectAsync("250");
         await client.ExpectAsync("250 2.1.5");
     }
 }
