@@ -18,6 +18,12 @@ public sealed record ActorSmtpSettings
     /// <summary>Clients that may send to any domain (<c>relay-networks</c>), as authenticated ones may.</summary>
     public IReadOnlyList<IPNetwork> RelayNetworks { get; init; } = [];
 
+    /// <summary>
+    /// A sink relays (<see cref="ActorSmtp.Sinks.RelaysMailAttribute"/>) for anyone to any domain: no accepted domains and
+    /// an endpoint without required AUTH, started anyway because <c>allow-open-relay = on</c>.
+    /// </summary>
+    public bool IsOpenRelay { get; init; }
+
     /// <summary>The client at <paramref name="address"/> may relay (it is in <see cref="RelayNetworks"/>).</summary>
     public bool MayRelay(IPAddress address) => RelayNetworks.Count > 0 && ProtectionSettings.Contains(RelayNetworks, address);
     public required long MaxMessageSize { get; init; }
@@ -85,13 +91,22 @@ public sealed record ActorSmtpSettings
             throw new SettingsException(root.Key("tls"),
                 "an endpoint uses TLS but no certificate is configured (certificate + key, pfx, or self-signed = on)");
 
+        var acceptedDomains = root.Strings("accepted-domains").Select(d => d.Trim().TrimEnd('.')).ToArray();
+        var openRelay = RelaysForAnyone(sinks.Sinks.Values, acceptedDomains, endpoints);
+        if (openRelay && !root.Bool("allow-open-relay"))
+            throw new SettingsException(root.Key("accepted-domains"),
+                "is empty while a relay sink is configured and an endpoint does not require AUTH: anyone could relay " +
+                "through this server to any domain. Set accepted-domains, or auth = required on every endpoint, or " +
+                $"{root.Key("allow-open-relay")} = on if an open relay is really meant (never on the internet)");
+
         return new ActorSmtpSettings
         {
+            IsOpenRelay = openRelay,
             Tls = tls,
             Auth = auth,
             Hostname = ReadHostname(root),
             Endpoints = endpoints,
-            AcceptedDomains = root.Strings("accepted-domains").Select(d => d.Trim().TrimEnd('.')).ToArray(),
+            AcceptedDomains = acceptedDomains,
             RelayNetworks = ProtectionSettings.Networks(root, "relay-networks"),
             MaxMessageSize = limits.Bytes("max-message-size", min: 1024),
             MaxRecipients = limits.Int("max-recipients", min: 1),
@@ -121,6 +136,10 @@ public sealed record ActorSmtpSettings
             auth: endpoint.Auth, allowInsecureAuth: Auth.AllowInsecureAuth, maxAuthFailures: Auth.MaxFailures,
             maxJunkCommands: Protection.MaxJunkCommands, closeOnNonSmtpCommands: Protection.CloseOnNonSmtpCommands,
             chunking: Chunking, recipientOvershoot: RecipientOvershoot) { CheckedStages = checkedStages };
+
+    private static bool RelaysForAnyone(IEnumerable<SinkSettings> sinks, IReadOnlyList<string> acceptedDomains, IReadOnlyList<EndpointSettings> endpoints) =>
+        acceptedDomains.Count == 0 && endpoints.Any(e => e.Auth != AuthMode.Required)
+        && sinks.Any(s => s.ActorType?.IsDefined(typeof(ActorSmtp.Sinks.RelaysMailAttribute), inherit: false) == true);
 
     private static string ReadHostname(ConfigReader root)
     {

@@ -129,6 +129,9 @@ public sealed class ActorSmtpServer
 
     private static void WarnIfOpen(ActorSystem system, ActorSmtpSettings settings)
     {
+        if (settings.IsOpenRelay)
+            system.Log.Warning("OPEN RELAY: actorsmtp.allow-open-relay = on with a relay sink and no accepted-domains: " +
+                               "anyone who reaches this server can relay mail through it to any domain");
         if (settings.AcceptedDomains.Count > 0 || settings.Endpoints.All(e => e.IsLoopback))
             return;
         system.Log.Warning(
