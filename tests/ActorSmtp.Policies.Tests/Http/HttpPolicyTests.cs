@@ -82,6 +82,15 @@ public sealed class HttpPolicyTests : IAsyncLifetime
         Assert.Single(_hook.RequestsFor(recipient));
     }
 
+    [Fact]
+    public async Task An_unreachable_hook_defers_with_451_4_3_0()
+    {
+        await using var server = await TestServer.StartAsync("""actorsmtp.policies = [ { type = http, url = "http://127.0.0.1:1/policy" } ]""");
+        await using var client = await RawSmtpClient.GreetedAsync(server.EndPoint);
+
+        Assert.StartsWith("451 4.3.0", (await RecipientsAsync(client, "alice@x.test"))[0]);
+    }
+
     [Theory]
     [InlineData("defer", "451 4.3.0")]
     [InlineData("accept", "250 2.1.5")]
@@ -139,6 +148,22 @@ public sealed class HttpPolicyTests : IAsyncLifetime
         Assert.All(replies, r => Assert.StartsWith("250 2.1.5", r));
         Assert.Equal(40, _hook.Requests.Count);
         Assert.Single(_hook.Connections); // one after the other: the same pooled connection each time
+    }
+
+    [Fact]
+    public async Task Concurrent_sessions_share_a_small_pool_of_connections()
+    {
+        await using var server = await StartAsync();
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(async session =>
+        {
+            await using var client = await RawSmtpClient.GreetedAsync(server.EndPoint);
+            var replies = await RecipientsAsync(client, Enumerable.Range(0, 10).Select(i => $"s{session}r{i}@x.test").ToArray());
+            Assert.All(replies, r => Assert.StartsWith("250 2.1.5", r));
+        }));
+
+        Assert.Equal(80, _hook.Requests.Count);
+        Assert.InRange(_hook.Connections.Count, 1, 8); // at most one per check in flight, reused after
     }
 
     [Fact]
