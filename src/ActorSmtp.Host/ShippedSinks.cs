@@ -1,3 +1,4 @@
+using ActorSmtp.Policies.Http;
 using ActorSmtp.Policies.Recipients;
 using ActorSmtp.Server.Configuration;
 using ActorSmtp.Sinks.AzureBlob;
@@ -19,6 +20,7 @@ internal static class ShippedSinks
             .Register<FileSink>("file")
             .Register<BlobSink>("azure-blob");
         catalog.Policies.Register<RecipientDirectoryPolicy>("recipients");
+        catalog.Policies.Register<HttpPolicy>("http");
         return catalog;
     }
 }
