@@ -35,6 +35,7 @@ public sealed class DependencyDirectionTests
         ["ActorSmtp.Sinks.File"] = ["ActorSmtp.Abstractions"],
         ["ActorSmtp.Sinks.AzureBlob"] = ["ActorSmtp.Abstractions"],
         ["ActorSmtp.Policies"] = ["ActorSmtp.Abstractions"],
+        ["ActorSmtp.Sinks.Relay"] = ["ActorSmtp.Abstractions"],
         ["ActorSmtp.Server"] = ["ActorSmtp.Protocol", "ActorSmtp.Abstractions"],
         ["ActorSmtp.Cluster"] = ["ActorSmtp.Protocol", "ActorSmtp.Abstractions", "ActorSmtp.Server"],
         // The mailbox reads the file sink's folder and event; Server for settings, password hashes and their errors.
