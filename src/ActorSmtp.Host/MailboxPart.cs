@@ -3,6 +3,7 @@ using ActorSmtp.Host.Http;
 using MailboxIndex = ActorSmtp.Mailbox.Mailbox;
 using ActorSmtp.Mailbox.Api;
 using ActorSmtp.Mailbox.Configuration;
+using ActorSmtp.Mailbox.Release;
 using ActorSmtp.Server.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,7 +30,18 @@ internal sealed class MailboxPart(MailboxSettings settings, ActorSmtpSettings se
 
     public int Port => settings.Port;
 
-    public void AddServices(IServiceCollection services) => services.AddMailboxApi(() => Volatile.Read(ref _mailbox));
+    public void AddServices(IServiceCollection services) => services.AddMailboxApi(() => Volatile.Read(ref _mailbox), ReleaseTarget());
+
+    /// <summary>The release sink, looked up in the running server when a release asks (the routes exist before it runs).</summary>
+    private ReleaseTarget? ReleaseTarget()
+    {
+        if (settings.ReleaseSink is not { } name)
+            return null;
+        return new ReleaseTarget(name, () => _services?.GetService<ActorSystem>() is { } system
+                && ActorSmtp.Server.Hosting.RunningServer.Of(system) is { } running
+                && running.Server.Sinks.Sinks.TryGetValue(name, out var sink) ? sink : null,
+            server.SinkResponseDeadline);
+    }
 
     public void MapRoutes(WebApplication app) => app.MapMailboxApi(settings);
 
@@ -59,6 +71,13 @@ internal sealed class MailboxPart(MailboxSettings settings, ActorSmtpSettings se
                 return;
             }
         }
+        if (settings.ReleaseSink is { } release && !RelaysMail(release))
+        {
+            failed(new SettingsException($"{MailboxSettings.Section}.release-sink",
+                $"must name a relay sink (type = relay); actorsmtp.sinks.{release} does not relay"));
+            services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
+            return;
+        }
         var url = _shared ?? _host!.Url;
         var log = logging.CreateLogger(typeof(MailboxPart).FullName!);
         if (!server.Sinks.ContainsKey(settings.Sink))
@@ -69,6 +88,9 @@ internal sealed class MailboxPart(MailboxSettings settings, ActorSmtpSettings se
         Volatile.Write(ref _mailbox, mailbox);
         log.LogInformation("mailbox on {Url}", url.ToString().TrimEnd('/')); // the start-up line
     }
+
+    private bool RelaysMail(string sink) =>
+        server.Sinks.TryGetValue(sink, out var settings) && settings.ActorType?.IsDefined(typeof(ActorSmtp.Sinks.RelaysMailAttribute), false) == true;
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {

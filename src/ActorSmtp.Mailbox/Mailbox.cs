@@ -101,6 +101,20 @@ public sealed class Mailbox : IAsyncDisposable
         return IndexQueries.Find(connection, id) is null ? null : StoredFiles.EmlPath(Directory, id);
     }
 
+    /// <summary>
+    /// Relays message <paramref name="id"/> to <paramref name="to"/> through <paramref name="target"/> and records it; null when
+    /// the id is unknown. The outcome says whether the upstream took it.
+    /// </summary>
+    public async Task<Release.ReleaseRecord?> ReleaseAsync(string id, IReadOnlyList<string> to, Release.ReleaseTarget target, CancellationToken ct)
+    {
+        if (EmlPath(id) is null || StoredFiles.Envelope(Directory, id) is not { } envelope)
+            return null;
+        return await Release.MessageRelease.RunAsync(Directory, id, envelope, to, target, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The releases of message <paramref name="id"/> so far, oldest first.</summary>
+    public IReadOnlyList<Release.ReleaseRecord> Releases(string id) => IsId(id) ? Release.MessageRelease.Read(Directory, id) : [];
+
     /// <summary>Deletes one message, files and index entry; false when the id is unknown.</summary>
     public async Task<bool> DeleteAsync(string id, CancellationToken ct) =>
         IsId(id) && (await _indexer.Ask<DeletedCount>(new DeleteOne(id), ct).ConfigureAwait(false)).Count > 0;

@@ -25,6 +25,7 @@ namespace ActorSmtp.Sinks.Relay;
 /// failure of this sink (451 4.4.1; the fallback sink, when configured, takes the message).
 /// </para>
 /// </remarks>
+[RelaysMail]
 public sealed class RelaySink : MessageSinkActor, IValidatesConfig
 {
     // Design: the actor owns the pool of upstream sessions (bounded per destination) and the destination resolver;

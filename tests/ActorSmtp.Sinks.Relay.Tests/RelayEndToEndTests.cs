@@ -13,6 +13,7 @@ public sealed class RelayEndToEndTests
 {
     private static Task<TestServer> FrontAsync(int upstreamPort, string relay = "", string hocon = "") => TestServer.StartAsync($$"""
         actorsmtp.sink = relay
+        actorsmtp.allow-open-relay = on # loopback only: the relay guard is tested in RelayGuardTests
         actorsmtp.sinks.relay { host = "127.0.0.1", port = {{upstreamPort}}, helo-name = {{RelayBlocks.HeloName}}, connect-timeout = 2s, {{relay}} }
         {{hocon}}
         """);

@@ -12,7 +12,7 @@ public sealed class RelaySettingsTests
     private static RelaySettings Read(string hocon) => RelaySettings.From(ConfigurationFactory.ParseString("type = relay\n" + hocon));
 
     private static ActorSmtpSettings Server(string relay) =>
-        ActorSmtpSettings.FromConfig(ActorSmtpConfig.FromString($"actorsmtp.sink = relay\nactorsmtp.sinks.relay {{ {relay} }}"), TestServer.Sinks());
+        ActorSmtpSettings.FromConfig(ActorSmtpConfig.FromString($"actorsmtp.sink = relay\nactorsmtp.accepted-domains = [example.com]\nactorsmtp.sinks.relay {{ {relay} }}"), TestServer.Sinks());
 
     [Fact]
     public void Defaults_match_the_documented_contract()

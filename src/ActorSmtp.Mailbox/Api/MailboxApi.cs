@@ -17,8 +17,11 @@ public static class MailboxApi
 {
     /// <summary>The services the routes need.</summary>
     /// <param name="mailbox">The open mailbox, or null while it is opening (requests then get 503).</param>
-    public static IServiceCollection AddMailboxApi(this IServiceCollection services, Func<Mailbox?> mailbox)
+    /// <param name="release">Where releases go, when a release sink is configured.</param>
+    public static IServiceCollection AddMailboxApi(this IServiceCollection services, Func<Mailbox?> mailbox, Release.ReleaseTarget? release = null)
     {
+        if (release is not null)
+            services.AddSingleton(release);
         // A factory, not an instance: on a host shared with /metrics the routes exist before the index is open.
         services.AddSingleton(_ => mailbox() ?? throw new MailboxOpeningException());
         services.AddOpenApi("v1", openApi => openApi.ShouldInclude = description =>

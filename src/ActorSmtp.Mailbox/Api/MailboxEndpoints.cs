@@ -26,6 +26,8 @@ internal static class MailboxEndpoints
         api.MapGet("/{id}", ViewAsync).WithSummary("The envelope and the parsed message: headers, text, HTML, attachments.");
         api.MapGet("/{id}/raw", RawAsync).WithSummary("The stored bytes, exactly as received (message/rfc822).");
         api.MapGet("/{id}/attachments/{n}", AttachmentAsync).WithSummary("One attachment, decoded, with its content type.");
+        api.MapPost("/{id}/release", ReleaseEndpoint.ReleaseAsync)
+            .WithSummary("Relays the message to {\"to\": [...]} through the release sink (actorsmtp.mailbox.release-sink).");
         api.MapDelete("/{id}", DeleteAsync).WithSummary("Deletes one message: both files and its index entry.");
         routes.MapGet("/api/v1/events", Events).WithSummary("Server-sent events: stored, deleted, cleared.");
     }
@@ -74,7 +76,7 @@ internal static class MailboxEndpoints
             return Unknown(id);
         try
         {
-            return TypedResults.Ok(await StoredMessage.ViewAsync(summary, eml, ct).ConfigureAwait(false));
+            return TypedResults.Ok(await StoredMessage.ViewAsync(summary, eml, ct).ConfigureAwait(false) with { Releases = mailbox.Releases(id) });
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {

@@ -15,7 +15,11 @@ public sealed record MessageView(
     IReadOnlyList<HeaderView> Headers,
     string? Text,
     string? Html,
-    IReadOnlyList<AttachmentView> Attachments);
+    IReadOnlyList<AttachmentView> Attachments)
+{
+    /// <summary>The message's releases through the release sink, oldest first (<c>POST …/release</c>).</summary>
+    public IReadOnlyList<Release.ReleaseRecord> Releases { get; init; } = [];
+}
 
 /// <summary>One header field.</summary>
 public sealed record HeaderView(string Name, string Value);

@@ -23,6 +23,9 @@ public sealed record MailboxSettings(
 {
     public const string Section = $"{ActorSmtpSettings.Root}.mailbox";
 
+    /// <summary>The relay sink <c>POST /api/v1/messages/{id}/release</c> sends through (<c>release-sink</c>); null: releases are off.</summary>
+    public string? ReleaseSink { get; init; }
+
     /// <summary>Only <c>enabled</c>: whether anything else of the mailbox is to be read, loaded or started.</summary>
     public static bool IsEnabled(Config config) => Reader(config).Bool("enabled");
 
@@ -43,10 +46,16 @@ public sealed record MailboxSettings(
                 $"the mailbox listens on {address}, beyond this machine, with no users: set {mailbox.Key("auth.users")}, "
                 + "or allow-anonymous-remote = on to show every message to anyone who can connect");
         var retention = mailbox.Section("retention");
+        var releaseSink = mailbox.Config.HasPath("release-sink") ? mailbox.String("release-sink") : "";
+        if (releaseSink.Length > 0 && config.GetConfig($"{ActorSmtpSettings.Root}.sinks.{releaseSink}") is null)
+            throw new SettingsException(mailbox.Key("release-sink"), $"names no sink: there is no actorsmtp.sinks.{releaseSink}");
         return new MailboxSettings(mailbox.Bool("enabled"), address, mailbox.Int("port", min: 0, max: 65535), sink,
             FileSinkDirectory(config, sink, mailbox.Key("sink")), users, allowAnonymousRemote,
             new RetentionSettings(retention.Int("max-messages", min: 0),
-                retention.Duration("max-age", TimeSpan.Zero), retention.Bytes("max-size", min: 0)));
+                retention.Duration("max-age", TimeSpan.Zero), retention.Bytes("max-size", min: 0)))
+        {
+            ReleaseSink = releaseSink.Length > 0 ? releaseSink : null,
+        };
     }
 
     /// <summary>The address is this machine only: a client elsewhere cannot reach the mailbox.</summary>

@@ -15,16 +15,7 @@ internal static class StoredFiles
     /// <summary>The message's index entry, or null when its files are gone or its .json is not an envelope document.</summary>
     public static IndexedMessage? Read(string directory, string id)
     {
-        EnvelopeDocument? envelope;
-        try
-        {
-            envelope = JsonSerializer.Deserialize<EnvelopeDocument>(File.ReadAllBytes(JsonPath(directory, id)), Json);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException or NotSupportedException)
-        {
-            return null;
-        }
-        if (envelope is null || envelope.Id != id)
+        if (Envelope(directory, id) is not { } envelope)
             return null;
         string text;
         try
@@ -49,6 +40,20 @@ internal static class StoredFiles
             envelope.AuthenticatedAs,
             envelope.HeaderRecipientsDiffer,
             text);
+    }
+
+    /// <summary>The message's envelope document, or null when its .json is gone or is not one (or not this message's).</summary>
+    public static EnvelopeDocument? Envelope(string directory, string id)
+    {
+        try
+        {
+            var envelope = JsonSerializer.Deserialize<EnvelopeDocument>(File.ReadAllBytes(JsonPath(directory, id)), Json);
+            return envelope?.Id == id ? envelope : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException or NotSupportedException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The readable ones of <paramref name="ids"/>, parsed in parallel when there are many (MimeKit costs tens of µs per message).</summary>
@@ -90,6 +95,7 @@ internal static class StoredFiles
         {
             File.Delete(EmlPath(directory, id));
             File.Delete(JsonPath(directory, id));
+            File.Delete(Release.MessageRelease.RecordPath(directory, id)); // its releases, if it had any
             return true;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

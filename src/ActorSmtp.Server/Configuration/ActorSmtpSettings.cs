@@ -92,7 +92,7 @@ public sealed record ActorSmtpSettings
                 "an endpoint uses TLS but no certificate is configured (certificate + key, pfx, or self-signed = on)");
 
         var acceptedDomains = root.Strings("accepted-domains").Select(d => d.Trim().TrimEnd('.')).ToArray();
-        var openRelay = RelaysForAnyone(sinks.Sinks.Values, acceptedDomains, endpoints);
+        var openRelay = RelaysForAnyone(sinks.ReachedBySmtp, acceptedDomains, endpoints);
         if (openRelay && !root.Bool("allow-open-relay"))
             throw new SettingsException(root.Key("accepted-domains"),
                 "is empty while a relay sink is configured and an endpoint does not require AUTH: anyone could relay " +

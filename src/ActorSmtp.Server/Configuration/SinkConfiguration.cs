@@ -19,10 +19,17 @@ internal sealed class SinkConfiguration(Config config, ConfigReader root, SinkCa
 
     public IReadOnlyList<SinkRoute> Routes { get; private set; } = [];
 
+    /// <summary>The sinks SMTP clients' messages can reach (the default, routes, their fallbacks and members): not the mailbox's release sink.</summary>
+    public IReadOnlyList<SinkSettings> ReachedBySmtp { get; private set; } = [];
+
     public void Read()
     {
         Visit(root.Name("sink"), root.Key("sink"));
         Routes = ReadRoutes();
+        ReachedBySmtp = _sinks.Values.ToArray();
+        // The mailbox's release sink is reached by no route, yet must run (ActorSmtp.Mailbox sends to it).
+        if (root.Config.GetString("mailbox.release-sink", "") is { Length: > 0 } release && root.Section("mailbox").Bool("enabled"))
+            Visit(release, root.Key("mailbox.release-sink"));
     }
 
     /// <summary>The longest a message can wait for its answer: a sink's timeout plus its fallback chain's.</summary>
