@@ -2,6 +2,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Text;
+using ActorSmtp.Sinks.Relay.Routing;
 
 namespace ActorSmtp.Sinks.Relay.Smtp;
 

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace ActorSmtp.Sinks.Relay.Smtp;
+namespace ActorSmtp.Sinks.Relay.Routing;
 
 /// <summary>One server to connect to: its name (for TLS, RFC 6125) and, when DNS gave it already, its address.</summary>
 public sealed record UpstreamHost(string Name, IPAddress? Address, int Port)
