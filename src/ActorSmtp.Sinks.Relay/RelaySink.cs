@@ -67,7 +67,7 @@ public sealed class RelaySink : MessageSinkActor, IValidatesConfig
             await using var lease = await _pool.LeaseAsync(destination, cancellationToken).ConfigureAwait(false);
             var received = ReceivedHeader.For(store.Envelope, _settings.HeloName);
             await MessageTransfer.SendAsync(lease.Connection, store.Envelope, received, store.Body, cancellationToken).ConfigureAwait(false);
-            return new SinkProtocol.Stored(id, $"smtp://{lease.Connection.Host}");
+            return new SinkProtocol.Stored(id, lease.Connection.Host.Location);
         }
         catch (UpstreamRefusedException ex)
         {

@@ -14,6 +14,7 @@ internal sealed class UpstreamPool : IAsyncDisposable
     private readonly RelaySettings _settings;
     private readonly ConcurrentDictionary<string, Slot> _slots = new(StringComparer.OrdinalIgnoreCase);
     private readonly Timer _sweeper;
+    private volatile bool _disposed;
 
     public UpstreamPool(RelaySettings settings)
     {
@@ -67,7 +68,8 @@ internal sealed class UpstreamPool : IAsyncDisposable
     {
         try
         {
-            if (connection.IsBroken || !slot.PutIdle(connection))
+            // A store that outlived the sink gives its session back to nobody: close it.
+            if (connection.IsBroken || _disposed || !slot.PutIdle(connection))
                 await connection.DisposeAsync().ConfigureAwait(false);
         }
         finally
@@ -85,6 +87,7 @@ internal sealed class UpstreamPool : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _disposed = true;
         await _sweeper.DisposeAsync().ConfigureAwait(false);
         foreach (var slot in _slots.Values)
             foreach (var idle in slot.TakeExpired(TimeSpan.Zero))

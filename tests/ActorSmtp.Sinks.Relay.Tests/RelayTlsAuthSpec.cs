@@ -128,4 +128,16 @@ public sealed class RelayTlsAuthSpec(ITestOutputHelper output) : Akka.TestKit.Xu
             Environment.SetEnvironmentVariable(variable, null);
         }
     }
+
+    [Fact]
+    public async Task A_password_file_that_cannot_be_read_is_a_failure_of_the_sink()
+    {
+        await using var upstream = await UpstreamAsync("starttls", auth: "required");
+
+        var result = await StoreAsync(upstream, "tls = starttls\nverify-certificate = off\nauth { user = alice, password-file = \"/nonexistent/relay-password\" }");
+
+        var failure = Assert.IsType<SinkProtocol.TemporaryFailure>(result);
+        Assert.Equal((451, "4.4.1"), (failure.Code, failure.EnhancedCode));
+        Assert.Contains("cannot read the password of alice", failure.Reason);
+    }
 }

@@ -1,5 +1,3 @@
-using ActorSmtp.Sinks.Relay.Smtp;
-
 namespace ActorSmtp.Sinks.Relay.Routing;
 
 /// <summary>

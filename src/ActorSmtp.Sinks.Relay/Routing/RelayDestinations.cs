@@ -1,6 +1,5 @@
 using System.Net;
 using Akka.Configuration;
-using ActorSmtp.Sinks.Relay.Smtp;
 using DnsClient;
 using DnsClient.Protocol;
 

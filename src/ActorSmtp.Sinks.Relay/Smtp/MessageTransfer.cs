@@ -95,6 +95,7 @@ internal static class MessageTransfer
         await foreach (var chunk in body.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             await buffer.PutAsync(chunk).ConfigureAwait(false);
         // The body ended without error: its last bytes go with LAST (RFC 3030 §2), whose reply is the outcome.
+        cancellationToken.ThrowIfCancellationRequested(); // past the deadline the client has its 451: deliver nothing
         var reply = await SendChunkAsync(connection, buffer.Pending, last: true, cancellationToken).ConfigureAwait(false);
         buffer.Clear();
         return reply;
@@ -121,6 +122,7 @@ internal static class MessageTransfer
         await stuffing.WriteAsync(received).ConfigureAwait(false);
         await foreach (var chunk in body.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             await stuffing.WriteAsync(chunk).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested(); // past the deadline the client has its 451: deliver nothing
         await stuffing.EndAsync().ConfigureAwait(false);
         var reply = await connection.ReadAsync(cancellationToken).ConfigureAwait(false);
         return reply.IsPositive ? reply : throw new UpstreamRefusedException("DATA", reply);

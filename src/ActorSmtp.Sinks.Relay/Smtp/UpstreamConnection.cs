@@ -2,6 +2,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Text;
+using ActorSmtp.Sinks.Relay.Routing;
 
 namespace ActorSmtp.Sinks.Relay.Smtp;
 
@@ -193,7 +194,9 @@ internal sealed class UpstreamConnection : IAsyncDisposable
     /// <summary>QUIT when the session is healthy (RFC 5321 §4.1.1.10), then close; never throws.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (!IsBroken)
+        var healthy = !IsBroken;
+        IsBroken = true; // from now on, whoever looks sees it closing
+        if (healthy)
         {
             try
             {
@@ -205,7 +208,6 @@ internal sealed class UpstreamConnection : IAsyncDisposable
                 // Closing anyway.
             }
         }
-        IsBroken = true;
         await _stream.DisposeAsync().ConfigureAwait(false);
         _socket.Dispose();
     }

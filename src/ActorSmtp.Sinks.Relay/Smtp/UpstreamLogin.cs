@@ -12,12 +12,24 @@ internal static class UpstreamLogin
     public static async Task AuthenticateAsync(UpstreamConnection connection, Credentials credentials, CancellationToken cancellationToken)
     {
         var mechanisms = connection.Capabilities.AuthMechanisms;
-        var password = credentials.Password(); // read now, held no longer than this login, never logged
+        var password = ReadPassword(credentials); // read now, held no longer than this login, never logged
         var reply = mechanisms.Contains("PLAIN") ? await PlainAsync(connection, credentials.User, password, cancellationToken).ConfigureAwait(false)
             : mechanisms.Contains("LOGIN") ? await LoginAsync(connection, credentials.User, password, cancellationToken).ConfigureAwait(false)
             : throw new UpstreamUnavailableException($"{connection.Host} offers no AUTH PLAIN or LOGIN{(connection.IsSecure ? "" : " (before TLS)")}");
         if (reply.Code != 235)
             throw new UpstreamUnavailableException($"{connection.Host} refused the login of {credentials.User}: {reply}");
+    }
+
+    private static string ReadPassword(Credentials credentials)
+    {
+        try
+        {
+            return credentials.Password();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            throw new UpstreamUnavailableException($"cannot read the password of {credentials.User}: {ex.Message}", ex);
+        }
     }
 
     // RFC 4616 §2: authzid NUL authcid NUL passwd, as the initial response (RFC 4954 §4).

@@ -25,7 +25,8 @@ internal sealed class SmtpSinkProcess : IAsyncDisposable
     public string DumpDirectory { get; }
 
     /// <param name="options">More smtp-sink options, e.g. ["-f", "RCPT"] (refuse RCPT with 5xx) or ["-q", "."] (hang up after the data).</param>
-    public static async Task<SmtpSinkProcess> StartAsync(IReadOnlyList<string>? options = null, IPAddress? address = null, int? port = null)
+    /// <param name="dump">False: keep nothing (for very large messages).</param>
+    public static async Task<SmtpSinkProcess> StartAsync(IReadOnlyList<string>? options = null, IPAddress? address = null, int? port = null, bool dump = true)
     {
         var dumps = Path.Combine(Path.GetTempPath(), "relay-smtp-sink-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dumps);
@@ -40,7 +41,7 @@ internal sealed class SmtpSinkProcess : IAsyncDisposable
         };
         if (Environment.UserName == "root")
             options = ["-u", "nobody", .. options ?? []];
-        foreach (var argument in (IEnumerable<string>)[.. options ?? [], "-d", $"{dumps}/%M.", endPoint.ToString()])
+        foreach (var argument in (IEnumerable<string>)[.. options ?? [], .. dump ? ["-d", $"{dumps}/%M."] : Array.Empty<string>(), endPoint.ToString()])
             start.ArgumentList.Add(argument);
         start.ArgumentList.Add("100"); // the listen backlog
         var process = Process.Start(start)!;
