@@ -26,6 +26,7 @@ namespace ActorSmtp.Sinks.Relay;
 /// </para>
 /// </remarks>
 [RelaysMail]
+[ActorSmtp.Policies.SinkPolicy(typeof(Routing.RelayDestinationPolicy))]
 public sealed class RelaySink : MessageSinkActor, IValidatesConfig
 {
     // Design: the actor owns the pool of upstream sessions (bounded per destination) and the destination resolver;

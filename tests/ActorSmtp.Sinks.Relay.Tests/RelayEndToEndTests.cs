@@ -81,7 +81,7 @@ public sealed class RelayEndToEndTests
         {
             await client.BeginDataAsync();
             await client.SendAsync("Subject: x\r\n\r\nbody\r\n.\r\n");
-            await client.ExpectAsync("451 4.");
+            await client.ExpectAsync("451 4.4.1");
         }
 
         await using var front = await FrontAsync(nobody, relay: "fallback = file");

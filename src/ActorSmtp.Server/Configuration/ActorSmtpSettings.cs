@@ -122,7 +122,7 @@ public sealed record ActorSmtpSettings
             Sink = root.Name("sink"),
             Sinks = sinks.Sinks,
             Routes = sinks.Routes,
-            Policies = PolicyConfiguration.Read(root, catalog.Policies),
+            Policies = [.. PolicyConfiguration.Read(root, catalog.Policies), .. PolicyConfiguration.OfSink(sinks.Sinks[root.Name("sink")])],
             SinkResponseDeadline = sinks.ResponseDeadline() + TimeSpan.FromSeconds(1),
             ClusterEnabled = root.Config.HasPath("cluster.enabled") && root.Section("cluster").Bool("enabled"),
         };

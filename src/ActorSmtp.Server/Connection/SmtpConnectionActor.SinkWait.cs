@@ -141,6 +141,10 @@ internal sealed partial class SmtpConnectionActor
             SmtpReply.Create(p.Code, ValidEnhanced(p.EnhancedCode, '5', "5.7.1"), Printable(p.Text)),
         SinkProtocol.TemporaryFailure t when t.Code is >= 400 and <= 499 && t.ReplyText is not null =>
             SmtpReply.Create(t.Code, ValidEnhanced(t.EnhancedCode, '4', "4.3.0"), Printable(t.ReplyText)),
+        // A failure of the sink's own with its code (the relay's 451 4.4.1, upstream unreachable): the code says what
+        // happened, the reason stays in the log, as for any sink failure.
+        SinkProtocol.TemporaryFailure { ReplyText: null, Code: >= 400 and <= 499 } t when (t.Code, t.EnhancedCode) != (451, "4.3.0") =>
+            SmtpReply.Create(t.Code, ValidEnhanced(t.EnhancedCode, '4', "4.3.0"), "Temporary failure, try again later"),
         _ => StandardReplies.StorageUnavailable,
     };
 
