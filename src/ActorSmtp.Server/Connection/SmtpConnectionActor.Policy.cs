@@ -36,14 +36,10 @@ internal sealed partial class SmtpConnectionActor
     /// <summary>CheckingConnect: the greeting waits for the connect stage's verdict.</summary>
     private void OnCheckingConnect(object message)
     {
+        if (OnVerdict(message))
+            return;
         switch (message)
         {
-            case PolicyProtocol.Answer answer:
-                OnPolicyAnswer(answer.CheckId, answer.Verdict);
-                break;
-            case ConnectionProtocol.PolicyTimedOut timedOut:
-                OnPolicyTimedOut(timedOut.CheckId);
-                break;
             case TransportProtocol.Received received:
                 OnBeforeGreeting(received);
                 break;
@@ -58,14 +54,10 @@ internal sealed partial class SmtpConnectionActor
     /// <summary>CheckingPolicy: a command waits for its verdict; the shutdown grace waits for it too.</summary>
     private void OnCheckingPolicy(object message)
     {
+        if (OnVerdict(message))
+            return;
         switch (message)
         {
-            case PolicyProtocol.Answer answer:
-                OnPolicyAnswer(answer.CheckId, answer.Verdict);
-                break;
-            case ConnectionProtocol.PolicyTimedOut timedOut:
-                OnPolicyTimedOut(timedOut.CheckId);
-                break;
             case ConnectionProtocol.DeadlineExpired:
                 DeadlinePassed(); // none is set while the policies decide
                 break;
@@ -73,6 +65,18 @@ internal sealed partial class SmtpConnectionActor
                 ElseAwaitAnswerPastGrace(message);
                 break;
         }
+    }
+
+    /// <summary>What both checking phases answer alike: a policy's answer, or its timeout.</summary>
+    private bool OnVerdict(object message)
+    {
+        if (message is PolicyProtocol.Answer answer)
+            OnPolicyAnswer(answer.CheckId, answer.Verdict);
+        else if (message is ConnectionProtocol.PolicyTimedOut timedOut)
+            OnPolicyTimedOut(timedOut.CheckId);
+        else
+            return false;
+        return true;
     }
 
     /// <summary>Before the greeting; <paramref name="starting"/>: the read loop is not running yet.</summary>

@@ -61,6 +61,25 @@ public sealed class PolicyChainTests
     }
 
     [Theory]
+    [InlineData("helo", "EHLO reject.test", "550 5.1.1 <reject.test>: rejected by p")]
+    [InlineData("helo", "EHLO defer.test", "450 4.2.0 busy, says p")]
+    [InlineData("mail", "MAIL FROM:<reject@b.test>", "550 5.1.1 <reject@b.test>: rejected by p")]
+    [InlineData("mail", "MAIL FROM:<defer@b.test>", "450 4.2.0 busy, says p")]
+    [InlineData("rcpt", "RCPT TO:<reject@x.test>", "550 5.1.1 <reject@x.test>: rejected by p")]
+    [InlineData("rcpt", "RCPT TO:<defer@x.test>", "450 4.2.0 busy, says p")]
+    public async Task Each_stage_sends_the_policy_s_reject_and_defer_and_goes_on(string stage, string command, string reply)
+    {
+        await using var server = await StartAsync(Policy(stage));
+        await using var client = await GreetedAsync(server);
+        var prelude = stage switch { "rcpt" => "MAIL FROM:<a@b.test>\r\n", _ => "" };
+        await client.SendAsync($"{prelude}{command}\r\nNOOP\r\n");
+        if (prelude.Length > 0)
+            await client.ExpectAsync("250 2.1.0");
+        Assert.Equal(reply, await client.ExpectAsync(reply[..3]));
+        await client.ExpectAsync("250 2.0.0"); // the session goes on
+    }
+
+    [Theory]
     [InlineData("reject", "554 5.1.1 <>: rejected by p")] // RFC 5321 §3.1: 554 instead of the greeting
     [InlineData("defer", "421 4.2.0 busy, says p")]
     public async Task A_client_refused_at_connect_gets_the_refusal_instead_of_the_greeting_and_is_closed(string verdict, string reply)
