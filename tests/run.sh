@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the solution and ends with one plain summary line: "N passed, N failed, N skipped".
-# Tests use real clients: swaks and openssl (Debian) are installed here when missing and we are root;
+# Tests use real clients and servers: swaks, openssl, chromium + chromium-driver, unbound and postfix (for
+# smtp-sink) are installed from Debian here when missing and we are root;
 # Azurite (npm) is installed into .tools/azurite when missing.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -8,8 +9,16 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 need=()
 command -v swaks >/dev/null || need+=(swaks)
 command -v openssl >/dev/null || need+=(openssl)
+# The mailbox page runs in a real headless browser; the relay sink meets Postfix's smtp-sink and resolves MX
+# records with a real DNS server.
+command -v chromium >/dev/null || need+=(chromium)
+command -v chromedriver >/dev/null || need+=(chromium-driver)
+command -v unbound >/dev/null || [ -x /usr/sbin/unbound ] || need+=(unbound)
+[ -x /usr/sbin/smtp-sink ] || need+=(postfix)
 if ((${#need[@]})); then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    # postfix only for its smtp-sink: unconfigured, so no mail system starts.
+    echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections 2>/dev/null || true
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
   else
     echo "missing: ${need[*]} (install with: sudo apt-get install -y ${need[*]})" >&2
