@@ -179,6 +179,8 @@ public sealed class Mailbox : IAsyncDisposable
     }, ct);
 
     // The file sink's own rule for names it writes; anything else is no message of ours (and never a path).
+    // As the file sink names files: a routed copy's id is "ID.1".
     private static bool IsId(string id) =>
-        id.Length is > 0 and <= 128 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+        id.Length is > 0 and <= 128 && id[0] != '.' && id[^1] != '.' && !id.Contains("..", StringComparison.Ordinal)
+        && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
 }

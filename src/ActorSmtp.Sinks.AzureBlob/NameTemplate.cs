@@ -74,9 +74,10 @@ internal sealed class NameTemplate
     /// <exception cref="ArgumentException">The message id is not safe in a blob name.</exception>
     public string Expand(SmtpEnvelope envelope)
     {
-        // Ids come from the server ([0-9A-Z]{26}); a name built from outside input is checked anyway.
+        // Ids come from the server ([0-9A-Z]{26}, "ID.1" for a routed copy); a name built from outside input is checked anyway.
         var id = envelope.MessageId;
-        if (id.Length is 0 or > MaxMessageIdLength || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+        if (id.Length is 0 or > MaxMessageIdLength || id[0] == '.' || id.Contains("..", StringComparison.Ordinal)
+            || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
             throw new ArgumentException($"message id \"{id}\" is not safe in a blob name");
         var at = envelope.ReceivedAt.UtcDateTime;
         var name = new StringBuilder(Template.Length + id.Length);

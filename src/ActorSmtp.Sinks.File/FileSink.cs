@@ -257,6 +257,9 @@ public sealed class FileSink : MessageSinkActor, IValidatesConfig
 
     // Ids come from the server ([0-9A-Z]{26}), but a file name built from outside input is checked anyway:
     // no separators, no dots (so no "..", no hidden names clashing with our temporaries), no control bytes.
+    // Letters, digits, '-', '_' and inner dots: a routed copy is "ID.1" (the fan-out's copy ids), while a leading dot
+    // (our temporaries, hidden files) and ".." stay out.
     private static bool IsSafeFileName(string id) =>
-        id.Length is > 0 and <= MaxMessageIdLength && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+        id.Length is > 0 and <= MaxMessageIdLength && id[0] != '.' && id[^1] != '.' && !id.Contains("..", StringComparison.Ordinal)
+        && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
 }

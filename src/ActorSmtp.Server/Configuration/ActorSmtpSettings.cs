@@ -122,7 +122,9 @@ public sealed record ActorSmtpSettings
             Sink = root.Name("sink"),
             Sinks = sinks.Sinks,
             Routes = sinks.Routes,
-            Policies = [.. PolicyConfiguration.Read(root, catalog.Policies), .. PolicyConfiguration.OfSink(sinks.Sinks[root.Name("sink")])],
+            // Then the policies of the sinks SMTP recipients are routed to (the default and the routes' targets).
+            Policies = [.. PolicyConfiguration.Read(root, catalog.Policies),
+                .. sinks.Routes.Select(r => r.Sink).Prepend(root.Name("sink")).Distinct().SelectMany(s => PolicyConfiguration.OfSink(sinks.Sinks[s]))],
             SinkResponseDeadline = sinks.ResponseDeadline() + TimeSpan.FromSeconds(1),
             ClusterEnabled = root.Config.HasPath("cluster.enabled") && root.Section("cluster").Bool("enabled"),
         };

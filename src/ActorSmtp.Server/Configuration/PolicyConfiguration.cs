@@ -33,7 +33,7 @@ internal static class PolicyConfiguration
             .ToArray();
     }
 
-    /// <summary>The policy the default sink asks for (<see cref="SinkPolicyAttribute"/>), made with its block; none for most sinks.</summary>
+    /// <summary>The policy a sink asks for (<see cref="SinkPolicyAttribute"/>), made with its block, for its recipients; none for most sinks.</summary>
     public static IEnumerable<PolicySettings> OfSink(SinkSettings sink)
     {
         if (sink.ActorType?.GetCustomAttributes(typeof(SinkPolicyAttribute), false) is not [SinkPolicyAttribute wanted])
@@ -42,7 +42,7 @@ internal static class PolicyConfiguration
             ? declared.Stages.ToHashSet() : Enum.GetValues<PolicyStage>().ToHashSet();
         // Its own timeout is the sink's lookups' (DNS has one of its own); this only bounds a policy that hangs.
         yield return new PolicySettings($"sinks.{sink.Name} ({wanted.Policy.Name})", sink.Config, PolicyCatalog.Props(wanted.Policy, sink.Config),
-            stages, TimeSpan.FromSeconds(30), Deferred);
+            stages, TimeSpan.FromSeconds(30), Deferred) { ForSink = sink.Name };
     }
 
     private static PolicySettings Entry(ConfigReader entry, PolicyCatalog catalog)

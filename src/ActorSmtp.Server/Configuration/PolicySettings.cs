@@ -11,4 +11,8 @@ namespace ActorSmtp.Server.Configuration;
 /// <param name="Timeout">How long a check may take before <paramref name="OnTimeout"/> answers for it.</param>
 /// <param name="OnTimeout">The verdict for a check that timed out or failed: accept, or defer with 451 4.3.0.</param>
 public sealed record PolicySettings(
-    string Name, Config Config, Props Props, IReadOnlySet<PolicyStage> Stages, TimeSpan Timeout, PolicyProtocol.Verdict OnTimeout);
+    string Name, Config Config, Props Props, IReadOnlySet<PolicyStage> Stages, TimeSpan Timeout, PolicyProtocol.Verdict OnTimeout)
+{
+    /// <summary>A sink's own policy (<see cref="ActorSmtp.Policies.SinkPolicyAttribute"/>): asked only about the recipients routed to this sink.</summary>
+    public string? ForSink { get; init; }
+}

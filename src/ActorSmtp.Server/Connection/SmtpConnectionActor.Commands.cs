@@ -64,7 +64,7 @@ internal sealed partial class SmtpConnectionActor
         else if (step.Action == SessionAction.Authenticate)
             Authenticate(step.Credentials!);
         else if (step.Action == SessionAction.CheckPolicy)
-            CheckPending();
+            CheckPending(); // or, when no policy is asked about this one, its reply now
         else if (step.Action == SessionAction.Close)
         {
             if (step.Farewell is not null)

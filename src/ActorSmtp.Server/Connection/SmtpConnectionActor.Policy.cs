@@ -92,15 +92,25 @@ internal sealed partial class SmtpConnectionActor
     /// <summary>From the Commands phase: <see cref="SmtpSession.Pending"/> waits for the policies.</summary>
     private void CheckPending()
     {
-        Become(CheckingPolicy);
-        _transport.ClearDeadline();
         var pending = _session.Pending!;
-        AskPolicies(pending.Stage switch
+        var stage = pending.Stage switch
         {
             CheckedStages.Helo => PolicyStage.Helo,
             CheckedStages.MailFrom => PolicyStage.MailFrom,
             _ => PolicyStage.RcptTo,
-        }, pending);
+        };
+        var recipient = pending.Recipient?.ToString() ?? "";
+        if (!settings.Policies!.For(stage).Any(link => link.Applies?.Invoke(recipient) ?? true))
+        {
+            // Only sinks' policies, none of them this recipient's sink: accepted here and now, inside the loop
+            // that is working through the buffer (deciding through Decide would run that loop again, re-entered).
+            var accepted = _session.PolicyCompleted(null);
+            Reply(accepted.Reply!);
+            return;
+        }
+        Become(CheckingPolicy);
+        _transport.ClearDeadline();
+        AskPolicies(stage, pending);
     }
 
     private void AskPolicies(PolicyStage stage, PendingCommand? pending)
@@ -113,7 +123,14 @@ internal sealed partial class SmtpConnectionActor
 
     private void AskLink()
     {
-        var link = _links![_link];
+        while (_link < _links!.Count && _links[_link].Applies is { } applies && !applies(_check!.Recipient ?? ""))
+            _link++; // a sink's policy, and this recipient goes to another sink
+        if (_link == _links.Count)
+        {
+            Decide(_check!.Stage, null);
+            return;
+        }
+        var link = _links[_link];
         var check = _check! with { Id = Interlocked.Increment(ref _lastCheckId), Tags = Tags() };
         _check = check;
         link.Actor.Tell(check, Self);
@@ -149,12 +166,8 @@ internal sealed partial class SmtpConnectionActor
             Attach(stage, accepted.Tags);
         if (verdict is PolicyProtocol.Accept or PolicyProtocol.AcceptWith)
         {
-            if (++_link < _links!.Count)
-            {
-                AskLink();
-                return;
-            }
-            Decide(stage, null);
+            _link++;
+            AskLink(); // the next policy, or the command accepted
             return;
         }
         var reply = PolicyReplies.For(verdict, stage == PolicyStage.Connect, out var problem);

@@ -64,7 +64,7 @@ public sealed class ActorSmtpServer
                 ? "made a self-signed certificate for {0} in {1} (clients that verify certificates will refuse it; configure actorsmtp.tls for a real one)"
                 : "using the self-signed certificate for {0} in {1}", settings.Hostname, selfSigned.File);
         var authenticator = settings.Endpoints.Any(e => e.Auth != AuthMode.Off) ? StartAuthenticator(system, settings.Auth, name) : null;
-        var policies = PolicyChain.Start(system, settings.Policies, name);
+        var policies = PolicyChain.Start(system, settings.Policies, name, new RecipientRoutes(settings.Routes, settings.Sink).SinkFor);
         var connections = ConnectionSettings.ForEndpoints(settings, sinks.Entry, tls, authenticator, policies);
         // On the calling-thread dispatcher like the connections: an accept (and a connection's end) is handled
         // on the thread that completed it, with no thread-pool wake-up per connection (load-tests/BENCHMARKS.md).

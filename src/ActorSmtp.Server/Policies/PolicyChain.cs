@@ -38,12 +38,16 @@ public sealed class PolicyChain
     /// Starts one actor per entry, supervised by the user guardian (a crash restarts it; checks sent meanwhile meet
     /// their timeout). Null when no policy is configured.
     /// </summary>
-    public static PolicyChain? Start(ActorSystem system, IReadOnlyList<PolicySettings> policies, string name)
+    /// <param name="sinkOf">The sink a recipient is routed to, for the sinks' own policies (<see cref="PolicySettings.ForSink"/>).</param>
+    public static PolicyChain? Start(ActorSystem system, IReadOnlyList<PolicySettings> policies, string name, Func<string, string> sinkOf)
     {
         if (policies.Count == 0)
             return null;
         var links = policies.Select((policy, i) =>
-            (Policy: policy, Link: new PolicyLink(system.ActorOf(policy.Props, $"{name}-policy-{i}"), policy.Name, policy.Timeout, policy.OnTimeout)))
+            (Policy: policy, Link: new PolicyLink(system.ActorOf(policy.Props, $"{name}-policy-{i}"), policy.Name, policy.Timeout, policy.OnTimeout)
+            {
+                Applies = policy.ForSink is { } sink ? recipient => sinkOf(recipient) == sink : null,
+            }))
             .ToArray();
         var byStage = Enum.GetValues<PolicyStage>()
             .Select(stage => links.Where(l => l.Policy.Stages.Contains(stage)).Select(l => l.Link).ToArray())
@@ -53,4 +57,8 @@ public sealed class PolicyChain
 }
 
 /// <summary>One running policy: where to send checks, how long to wait, and what a timeout or failure means.</summary>
-public sealed record PolicyLink(IActorRef Actor, string Name, TimeSpan Timeout, PolicyProtocol.Verdict OnTimeout);
+public sealed record PolicyLink(IActorRef Actor, string Name, TimeSpan Timeout, PolicyProtocol.Verdict OnTimeout)
+{
+    /// <summary>Which recipients it is asked about at RCPT (a sink's policy: those routed to the sink); null: all.</summary>
+    public Func<string, bool>? Applies { get; init; }
+}

@@ -44,6 +44,36 @@ public sealed class RcptDestinationTests(MxFixture mx) : IClassFixture<MxFixture
     }
 
     [Fact]
+    public async Task Reached_through_a_route_the_check_is_asked_only_about_the_relay_s_recipients()
+    {
+        await using var front = await TestServer.StartAsync($$"""
+            actorsmtp.relay-networks = [ "127.0.0.0/8" ]
+            actorsmtp.accepted-domains = [ "front.test" ]
+            actorsmtp.routes = [ { domains = [ "alpha.test", "beta.test" ], sink = relay } ]
+            actorsmtp.sinks.relay {
+              type = relay
+              {{mx.Block()}}
+            }
+            """);
+        await using var client = await RawSmtpClient.GreetedAsync(front.EndPoint);
+
+        await client.SendAsync("MAIL FROM:<a@front.test>\r\nRCPT TO:<local@front.test>\r\nRCPT TO:<x@beta.test>\r\n" +
+                               "RCPT TO:<y@alpha.test>\r\nRCPT TO:<other@front.test>\r\nDATA\r\n");
+        await client.ExpectAsync("250 2.1.0");
+        await client.ExpectAsync("250 2.1.5"); // the file sink's: not looked up
+        await client.ExpectAsync("250 2.1.5"); // the relay's first destination
+        Assert.StartsWith("452 4.5.3", await client.ExpectAsync("452"));
+        await client.ExpectAsync("250 2.1.5");
+        await client.ExpectAsync("354");
+        await client.SendAsync("Subject: routed\r\n\r\nhalf here, half relayed\r\n.\r\n");
+        await client.ExpectAsync("250 2.0.0");
+
+        var stored = Assert.Single(front.StoredMessages());
+        Assert.Contains("Subject: routed", System.Text.Encoding.ASCII.GetString(stored.Value));
+        Assert.Single(mx.UpstreamB.StoredMessages().Values, m => System.Text.Encoding.ASCII.GetString(m).Contains("Subject: routed"));
+    }
+
+    [Fact]
     public async Task A_domain_that_does_not_exist_is_refused_at_rcpt()
     {
         await using var front = await FrontAsync();
