@@ -97,7 +97,8 @@ public sealed partial class MailboxHostTests : IDisposable
     }
 
     /// <summary>The URL of the start-up line <c>mailbox on http://127.0.0.1:PORT</c> (the contract).</summary>
-    private static async Task<Uri> MailboxUrlAsync(HostProcess host)
+    /// <summary>The mailbox's URL from the host's start-up line (also for the release tests).</summary>
+    internal static async Task<Uri> MailboxUrlAsync(HostProcess host)
     {
         for (var i = 0; i < 300; i++)
         {

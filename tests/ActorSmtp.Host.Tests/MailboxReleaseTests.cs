@@ -22,17 +22,8 @@ public sealed class MailboxReleaseTests : IDisposable
         actorsmtp.sinks.upstream { type = relay, host = "127.0.0.1", port = {{upstreamPort}} }
         """)}\"");
 
-    private static async Task<(int Smtp, Uri Mailbox)> PortsAsync(HostProcess host)
-    {
-        var smtp = await host.ListeningPortAsync();
-        for (var i = 0; i < 300; i++)
-        {
-            if (System.Text.RegularExpressions.Regex.Match(host.Output, @"mailbox on (http://\S+)") is { Success: true } found)
-                return (smtp, new Uri(found.Groups[1].Value));
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"no mailbox line in: {host.Output}");
-    }
+    private static async Task<(int Smtp, Uri Mailbox)> PortsAsync(HostProcess host) =>
+        (await host.ListeningPortAsync(), await MailboxHostTests.MailboxUrlAsync(host));
 
     private static async Task<string> CaptureAsync(int smtp, MimeKit.MimeMessage message)
     {

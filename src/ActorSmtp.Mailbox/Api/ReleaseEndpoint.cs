@@ -54,8 +54,10 @@ internal static class ReleaseEndpoint
         return to;
     }
 
-    // A mailbox as RCPT TO takes it: one @ with text on both sides, nothing that would break the command line.
+    // A mailbox as RCPT TO takes it (the session's own parser), with a domain: nothing that would break the command line.
     private static bool IsAddress(string? address) =>
-        address is { Length: > 2 and <= 254 } && address.IndexOf('@') is var at && at > 0 && at == address.LastIndexOf('@')
-        && at < address.Length - 1 && !address.Any(c => c <= ' ' || c is '<' or '>' || c == '\x7f');
+        address is { Length: > 0 and <= 254 }
+        && ActorSmtp.Protocol.Addresses.PathParser.ParseMailbox(System.Text.Encoding.UTF8.GetBytes(address), allowUtf8: true, out var mailbox)
+            == ActorSmtp.Protocol.Addresses.PathParseStatus.Ok
+        && mailbox!.Domain.Length > 0;
 }

@@ -23,9 +23,6 @@ public sealed record ActorSmtpSettings
     /// an endpoint without required AUTH, started anyway because <c>allow-open-relay = on</c>.
     /// </summary>
     public bool IsOpenRelay { get; init; }
-
-    /// <summary>The client at <paramref name="address"/> may relay (it is in <see cref="RelayNetworks"/>).</summary>
-    public bool MayRelay(IPAddress address) => RelayNetworks.Count > 0 && ProtectionSettings.Contains(RelayNetworks, address);
     public required long MaxMessageSize { get; init; }
     public required int MaxRecipients { get; init; }
 

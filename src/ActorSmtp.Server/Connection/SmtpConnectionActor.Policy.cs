@@ -86,7 +86,7 @@ internal sealed partial class SmtpConnectionActor
         _transport.ClearDeadline();
         if (starting)
             _transport.Start(Self); // nothing queued: it only reads, so an early talker is seen
-        AskPolicies(PolicyStage.Connect, null);
+        AskPolicies(PolicyStage.Connect, null, null);
     }
 
     /// <summary>From the Commands phase: <see cref="SmtpSession.Pending"/> waits for the policies.</summary>
@@ -110,14 +110,14 @@ internal sealed partial class SmtpConnectionActor
         }
         Become(CheckingPolicy);
         _transport.ClearDeadline();
-        AskPolicies(stage, pending);
+        AskPolicies(stage, pending, recipient);
     }
 
-    private void AskPolicies(PolicyStage stage, PendingCommand? pending)
+    private void AskPolicies(PolicyStage stage, PendingCommand? pending, string? recipient)
     {
         _links = settings.Policies!.For(stage);
         _link = 0;
-        _check = PolicyCheck(stage, pending);
+        _check = PolicyCheck(stage, pending, recipient);
         AskLink();
     }
 
@@ -238,15 +238,15 @@ internal sealed partial class SmtpConnectionActor
         return merged;
     }
 
-    private PolicyProtocol.Check PolicyCheck(PolicyStage stage, PendingCommand? pending)
+    private PolicyProtocol.Check PolicyCheck(PolicyStage stage, PendingCommand? pending, string? recipient)
     {
         var transaction = _session.Transaction;
         var from = stage == PolicyStage.MailFrom ? pending!.From?.ToString() ?? ""
             : transaction is null ? null : transaction.From?.ToString() ?? "";
-        var recipients = transaction is null ? [] : transaction.Recipients.Select(r => r.ToString()).ToArray();
+        var recipients = transaction is null ? RecipientTexts.None : new RecipientTexts(transaction.Recipients, transaction.Recipients.Count);
         return new PolicyProtocol.Check(0, stage, _transport.RemoteEndPoint, _transport.LocalEndPoint,
             HeloName: pending?.Stage == CheckedStages.Helo ? pending.HeloName : _session.HeloName,
-            MailFrom: from, Parameters: pending?.ParameterText ?? "", Recipient: pending?.Recipient?.ToString(),
+            MailFrom: from, Parameters: pending?.ParameterText ?? "", Recipient: stage == PolicyStage.RcptTo ? recipient : null,
             Recipients: recipients, AuthenticatedAs: _session.AuthenticatedAs, Tls: _tls);
     }
 }
