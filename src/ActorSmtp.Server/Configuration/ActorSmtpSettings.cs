@@ -53,6 +53,9 @@ public sealed record ActorSmtpSettings
     /// <summary>The policies (<c>actorsmtp.policies</c>), in order: asked at connect, HELO, MAIL and RCPT.</summary>
     public IReadOnlyList<PolicySettings> Policies { get; init; } = [];
 
+    /// <summary>Scripted faults (<c>actorsmtp.faults</c>): off by default, and then no rule is ever evaluated.</summary>
+    public FaultSettings Faults { get; init; } = FaultSettings.Off;
+
     /// <summary>Every sink the server runs: the default, the routes' sinks, their fallbacks and fan-out members.</summary>
     public required IReadOnlyDictionary<string, SinkSettings> Sinks { get; init; }
 
@@ -122,6 +125,8 @@ public sealed record ActorSmtpSettings
             // Then the policies of the sinks SMTP recipients are routed to (the default and the routes' targets).
             Policies = [.. PolicyConfiguration.Read(root, catalog.Policies),
                 .. sinks.Routes.Select(r => r.Sink).Prepend(root.Name("sink")).Distinct().SelectMany(s => PolicyConfiguration.OfSink(sinks.Sinks[s]))],
+            // A rule that matches everyone can only hurt this machine's own clients when every listener is on loopback.
+            Faults = FaultConfiguration.Read(root, loopbackOnly: endpoints.All(e => e.IsLoopback)),
             SinkResponseDeadline = sinks.ResponseDeadline() + TimeSpan.FromSeconds(1),
             ClusterEnabled = root.Config.HasPath("cluster.enabled") && root.Section("cluster").Bool("enabled"),
         };

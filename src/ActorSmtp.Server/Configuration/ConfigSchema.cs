@@ -16,6 +16,7 @@ internal static class ConfigSchema
     [
         ("endpoints", """address = "", port = 0, backlog = 0, tls = "", require-tls = off, auth = "", proxy-protocol = "" """),
         ("policies", "*"), // an entry's keys depend on its type: PolicyConfiguration checks them
+        ("faults.rules", "*"), // read by FaultConfiguration, which the HTTP API validates with too
         ("routes", """domains = [], addresses = [], sink = "" """),
         ("auth.users", """name = "", password-hash = "" """),
         ("mailbox.auth.users", """name = "", password-hash = "" """),

@@ -133,7 +133,7 @@ public sealed record ProtectionSettings(
     }
 
     /// <summary>"a.b.c.d/n" (host bits set are masked off, as "192.168.1.7/24" is meant), or a bare address.</summary>
-    private static bool TryParseNetwork(string text, out IPNetwork network)
+    internal static bool TryParseNetwork(string text, out IPNetwork network)
     {
         network = default;
         var slash = text.IndexOf('/');

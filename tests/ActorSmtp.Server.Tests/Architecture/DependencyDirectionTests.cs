@@ -21,6 +21,7 @@ public sealed class DependencyDirectionTests
         "Tls",           // certificates and their reloading
         "Sinks",         // supervisors, routes, fan-out in front of the sink actors
         "Policies",      // the running policy chain and the checks on the replies policies give
+        "Faults",        // scripted faults: the rule book, matching, tags
         "Telemetry",     // metrics and session logs: called, never calling up
         "Configuration", // HOCON to settings records
         "Auth",          // the built-in authenticator and password hashes
