@@ -32,4 +32,7 @@ public enum BodyFailureCause
 
     /// <summary>The sink stopped taking the body (its storage stalled) for longer than its timeout; the connection gave up on it.</summary>
     SinkTimeout,
+
+    /// <summary>A fault <c>actorsmtp.faults</c> injected on purpose ended the transaction: nothing the sink did.</summary>
+    InjectedFault,
 }

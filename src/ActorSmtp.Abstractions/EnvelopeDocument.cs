@@ -31,7 +31,9 @@ public sealed record EnvelopeDocument(
     TlsInfo? Tls,
     string? AuthenticatedAs,
     // What the policies attached; absent when none did, so documents without policies are as before.
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, string>? Tags = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, string>? Tags = null,
+    // The faults actorsmtp.faults injected on the way to it; absent when none was.
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<InjectedFault>? Faults = null)
 {
     private static readonly JsonSerializerOptions Options = new()
     {
@@ -65,7 +67,8 @@ public sealed record EnvelopeDocument(
         headers.RecipientsDifferFrom(envelope.RcptTo),
         envelope.Tls,
         envelope.AuthenticatedAs,
-        envelope.Tags);
+        envelope.Tags,
+        envelope.Faults is { Count: > 0 } faults ? [.. faults] : null);
 
     /// <summary>An address and port; the address as text, so IPv4 and IPv6 read naturally.</summary>
     public sealed record Endpoint(string Address, int Port)

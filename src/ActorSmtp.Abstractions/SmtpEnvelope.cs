@@ -17,6 +17,7 @@ namespace ActorSmtp.Sinks;
 /// <param name="Tls">The TLS session (STARTTLS or implicit TLS), or null for plain SMTP.</param>
 /// <param name="AuthenticatedAs">The identity the client proved with AUTH, or null.</param>
 /// <param name="Tags">What the policies attached (<c>AcceptWith</c>: a tenant, a customer id), or null when none did.</param>
+/// <param name="Faults">The faults <c>actorsmtp.faults</c> injected on the way to this message, or null when none was.</param>
 public sealed record SmtpEnvelope(
     string MessageId,
     DateTimeOffset ReceivedAt,
@@ -29,4 +30,5 @@ public sealed record SmtpEnvelope(
     bool EightBitMime = false,
     TlsInfo? Tls = null,
     string? AuthenticatedAs = null,
-    IReadOnlyDictionary<string, string>? Tags = null);
+    IReadOnlyDictionary<string, string>? Tags = null,
+    IReadOnlyList<InjectedFault>? Faults = null);

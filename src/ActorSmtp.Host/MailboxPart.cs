@@ -30,7 +30,12 @@ internal sealed class MailboxPart(MailboxSettings settings, ActorSmtpSettings se
 
     public int Port => settings.Port;
 
-    public void AddServices(IServiceCollection services) => services.AddMailboxApi(() => Volatile.Read(ref _mailbox), ReleaseTarget());
+    public void AddServices(IServiceCollection services) => services.AddMailboxApi(() => Volatile.Read(ref _mailbox), ReleaseTarget(), RunningFaults);
+
+    /// <summary>The running server's fault rules (null before it runs, or with faults off): the routes exist before it.</summary>
+    private ActorSmtp.Server.Faults.FaultBook? RunningFaults() =>
+        _services?.GetService<ActorSystem>() is { } system && ActorSmtp.Server.Hosting.RunningServer.Of(system) is { } running
+            ? running.Server.Faults : null;
 
     /// <summary>The release sink, looked up in the running server when a release asks (the routes exist before it runs).</summary>
     private ReleaseTarget? ReleaseTarget()

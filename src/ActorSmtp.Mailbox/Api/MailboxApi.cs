@@ -18,8 +18,11 @@ public static class MailboxApi
     /// <summary>The services the routes need.</summary>
     /// <param name="mailbox">The open mailbox, or null while it is opening (requests then get 503).</param>
     /// <param name="release">Where releases go, when a release sink is configured.</param>
-    public static IServiceCollection AddMailboxApi(this IServiceCollection services, Func<Mailbox?> mailbox, Release.ReleaseTarget? release = null)
+    /// <param name="faults">The running server's fault rules (null with faults off), for <c>/api/v1/faults</c>.</param>
+    public static IServiceCollection AddMailboxApi(this IServiceCollection services, Func<Mailbox?> mailbox, Release.ReleaseTarget? release = null,
+        Func<ActorSmtp.Server.Faults.FaultBook?>? faults = null)
     {
+        services.AddSingleton(new FaultsEndpoint.Source(faults ?? (() => null)));
         if (release is not null)
             services.AddSingleton(release);
         // A factory, not an instance: on a host shared with /metrics the routes exist before the index is open.

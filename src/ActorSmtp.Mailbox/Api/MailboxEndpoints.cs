@@ -30,6 +30,7 @@ internal static class MailboxEndpoints
             .WithSummary("Relays the message to {\"to\": [...]} through the release sink (actorsmtp.mailbox.release-sink).");
         api.MapDelete("/{id}", DeleteAsync).WithSummary("Deletes one message: both files and its index entry.");
         routes.MapGet("/api/v1/events", Events).WithSummary("Server-sent events: stored, deleted, cleared.");
+        FaultsEndpoint.Map(routes);
     }
 
     /// <param name="to">A glob on the envelope recipients and the header To/Cc: <c>*@run-42.test</c>.</param>

@@ -10,6 +10,7 @@ namespace ActorSmtp.Protocol.Session;
 public sealed partial class SmtpSession
 {
     private BdatChunk _chunk;
+    private bool _inChunk; // the data being received is a BDAT chunk's, not DATA's
 
     private SessionStep Bdat(ReadOnlySpan<byte> argument)
     {
@@ -27,6 +28,7 @@ public sealed partial class SmtpSession
 
         transaction.ChunkOctets += chunk.Size;
         _chunk = chunk;
+        _inChunk = true;
         State = SessionState.ReceivingData;
         var step = new SessionStep(null, SessionAction.BeginChunk, Chunk: chunk);
         // An empty chunk before the last moves nothing, like NOOP: endless ones would keep the session busy for free.

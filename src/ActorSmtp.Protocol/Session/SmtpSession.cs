@@ -96,6 +96,21 @@ public sealed partial class SmtpSession(SmtpSessionOptions options, bool secure 
         }
     }
 
+    /// <summary>
+    /// Refuses a DATA or BDAT the session's own checks accepted (an injected fault refuses it instead of the 354, or
+    /// before a chunk's octets): the transaction ends, as after any failed message (RFC 5321 §4.1.1.4), and the refusal
+    /// counts as an error. After BDAT the step is <see cref="SessionAction.SkipChunk"/>: the chunk's octets still come.
+    /// </summary>
+    public SessionStep RefuseData(SmtpReply refusal)
+    {
+        if (State != SessionState.ReceivingData)
+            throw new InvalidOperationException($"No message data is being received in state {State}.");
+        Transaction = null;
+        State = SessionState.Ready;
+        var step = Refuse(refusal);
+        return !_inChunk || step.Action == SessionAction.Close ? step : step with { Action = SessionAction.SkipChunk, Chunk = _chunk };
+    }
+
     /// <summary>Marks the session closed (timeout, shutdown, connection lost).</summary>
     public void Close() => State = SessionState.Closed;
 
@@ -255,6 +270,7 @@ public sealed partial class SmtpSession(SmtpSessionOptions options, bool secure 
             return Refuse(StandardReplies.NeedRecipient);
 
         State = SessionState.ReceivingData;
+        _inChunk = false;
         return new SessionStep(StandardReplies.StartMailInput, SessionAction.BeginData);
     }
 

@@ -6,16 +6,18 @@ namespace ActorSmtp.Server.Configuration;
 /// <summary>
 /// Parses HOCON text, refusing what Akka's parser lets through: it reads an unclosed <c>{</c> or <c>[</c> as closed
 /// at the end of the text, and stops silently at a stray <c>}</c> (dropping everything after it). Errors name the line.
+/// It also refuses what HOCON allows: a comma after an object given without <c>=</c> (<c>{ when { rcpt = x }, at = rcpt }</c>,
+/// Akka.NET 1.5: "Unknown token"); such a comma is read as the newline it is equivalent to.
 /// </summary>
 internal static partial class HoconText
 {
     /// <exception cref="ConfigurationException">The text is not valid HOCON; the message starts with "line N:".</exception>
     public static Config Parse(string text)
     {
-        CheckBrackets(text);
+        var commas = CheckBrackets(text);
         try
         {
-            return ConfigurationFactory.ParseString(text);
+            return ConfigurationFactory.ParseString(commas.Count == 0 ? text : Newlines(text, commas));
         }
         catch (FormatException ex)
         {
@@ -26,14 +28,25 @@ internal static partial class HoconText
         }
     }
 
-    /// <summary>Brackets must pair up; quoted strings, <c>"""</c> blocks and comments (<c>#</c>, <c>//</c>) are skipped.</summary>
-    private static void CheckBrackets(string text)
+    /// <summary>
+    /// Brackets must pair up; quoted strings, <c>"""</c> blocks and comments (<c>#</c>, <c>//</c>) are skipped. Returns
+    /// where a comma follows a closing brace (spaces between): the separators Akka's parser stumbles over.
+    /// </summary>
+    private static List<int> CheckBrackets(string text)
     {
         var open = new Stack<(char Bracket, int Line)>();
+        var commas = new List<int>();
+        var afterBrace = false;
         var line = 1;
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
+            if (c is ' ' or '\t')
+                continue;
+            var closes = c == '}';
+            if (c == ',' && afterBrace)
+                commas.Add(i);
+            afterBrace = closes;
             if (c == '\n')
                 line++;
             else if (c == '#' || (c == '/' && At(text, i + 1, '/')))
@@ -56,7 +69,17 @@ internal static partial class HoconText
         }
         if (open.TryPop(out var unclosed))
             throw new ConfigurationException($"line {unclosed.Line}: '{unclosed.Bracket}' is never closed");
+        return commas;
     }
+
+    /// <summary>The same text with those commas made newlines (one character for one: positions in errors stay true).</summary>
+    private static string Newlines(string text, List<int> commas) =>
+        string.Create(text.Length, (text, commas), static (span, state) =>
+        {
+            state.text.AsSpan().CopyTo(span);
+            foreach (var at in state.commas)
+                span[at] = '\n';
+        });
 
     private static bool At(string text, int i, char c) => i < text.Length && text[i] == c;
 

@@ -49,6 +49,9 @@ internal static class ConnectionProtocol
     /// <summary>The policy asked with check <paramref name="CheckId"/> did not answer within its timeout.</summary>
     public sealed record PolicyTimedOut(long CheckId);
 
+    /// <summary>The pause <paramref name="Id"/> of an injected fault (a stall or a delay) is over.</summary>
+    public sealed record FaultPauseOver(long Id);
+
     /// <summary>The body stream has room again for the message with this id.</summary>
     public sealed record BodyWritable(string MessageId);
 }

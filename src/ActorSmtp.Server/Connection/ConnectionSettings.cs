@@ -24,7 +24,8 @@ internal sealed record ConnectionSettings(
     ProtectionSettings? Protection = null,
     ProxyProtocolVersions? Proxy = null,
     PolicyChain? Policies = null,
-    IReadOnlyList<System.Net.IPNetwork>? Relaying = null)
+    IReadOnlyList<System.Net.IPNetwork>? Relaying = null,
+    Faults.FaultBook? Faults = null)
 {
     /// <summary>Clients that may send to any domain (<c>relay-networks</c>).</summary>
     public IReadOnlyList<System.Net.IPNetwork> RelayNetworks { get; } = Relaying ?? [];
@@ -40,16 +41,19 @@ internal sealed record ConnectionSettings(
     /// <param name="authenticator">The authenticator when an endpoint offers AUTH.</param>
     public static IReadOnlyList<ConnectionSettings> ForEndpoints(
         ActorSmtpSettings settings, IActorRef sink, CertificateStore? tls = null, IActorRef? authenticator = null,
-        PolicyChain? policies = null)
+        PolicyChain? policies = null, Faults.FaultBook? faults = null)
     {
         var upgrade = tls is null ? null : new TlsUpgrade(tls, settings.Tls.HandshakeTimeout); // shared by the endpoints
-        return settings.Endpoints.Select(endpoint => From(settings, endpoint, sink, upgrade, authenticator, policies)).ToArray();
+        return settings.Endpoints.Select(endpoint => From(settings, endpoint, sink, upgrade, authenticator, policies, faults)).ToArray();
     }
 
     private static ConnectionSettings From(
         ActorSmtpSettings settings, EndpointSettings endpoint, IActorRef sink, TlsUpgrade? tls, IActorRef? authenticator,
-        PolicyChain? policies) =>
-        new(settings.SessionOptions(endpoint, policies?.SessionStages ?? CheckedStages.None), settings.CommandTimeout, settings.DataTimeout, settings.SinkResponseDeadline, sink,
+        PolicyChain? policies, Faults.FaultBook? faults) =>
+        new(settings.SessionOptions(endpoint, (policies?.SessionStages ?? CheckedStages.None) | (faults is null ? CheckedStages.None : FaultStages)), settings.CommandTimeout, settings.DataTimeout, settings.SinkResponseDeadline, sink,
             endpoint.Tls == EndpointTls.None ? null : tls, endpoint.Tls == EndpointTls.Implicit,
-            authenticator, settings.Auth.FailureDelay, settings.Protection, endpoint.ProxyProtocol, policies, settings.RelayNetworks);
+            authenticator, settings.Auth.FailureDelay, settings.Protection, endpoint.ProxyProtocol, policies, settings.RelayNetworks, faults);
+
+    // With faults on, HELO, MAIL and RCPT wait as for a policy: a fault may answer them instead (rules can change at run time).
+    private const CheckedStages FaultStages = CheckedStages.Helo | CheckedStages.MailFrom | CheckedStages.RcptTo;
 }

@@ -24,6 +24,7 @@ internal sealed class IncomingMessage(string id, DateTimeOffset receivedAt, int 
     private byte[]? _chunk;
     private int _filled;
     private readonly Queue<ReadOnlyMemory<byte>> _unsent = new(); // chunks the full channel has not taken yet
+    private SniffedHeaders? _parsed;
 
     public string Id { get; } = id;
     public DateTimeOffset ReceivedAt { get; } = receivedAt;
@@ -38,6 +39,9 @@ internal sealed class IncomingMessage(string id, DateTimeOffset receivedAt, int 
     public SinkProtocol.Result? EarlyResult { get; private set; }
 
     public bool IsStreaming => _writer is not null;
+
+    /// <summary>The header fields, parsed when first read (the sink's, or an injected fault's header condition).</summary>
+    public SniffedHeaders Headers => _parsed ??= _headers.Parse();
     public bool HeadersComplete => _headers.IsComplete;
 
     /// <summary>The header block reached the size cap without ending: the message is refused (552 5.3.4).</summary>
@@ -123,7 +127,7 @@ internal sealed class IncomingMessage(string id, DateTimeOffset receivedAt, int 
     private SinkProtocol.Store MarkSent(SmtpEnvelope envelope, MessageBody body)
     {
         StoreSent = true;
-        return new SinkProtocol.Store(envelope, _headers.Parse(), body);
+        return new SinkProtocol.Store(envelope, Headers, body);
     }
 
     private List<ReadOnlyMemory<byte>> TakeHeld()

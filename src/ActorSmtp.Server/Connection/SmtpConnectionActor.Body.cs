@@ -36,6 +36,8 @@ internal sealed partial class SmtpConnectionActor
     {
         _body = body;
         _message = new IncomingMessage(MessageIds.Next(), DateTimeOffset.UtcNow, settings.Limits.MaxHeaderSize);
+        if (settings.Faults is not null)
+            ResetMessageFaults();
     }
 
     /// <summary>Decodes body bytes from <paramref name="reader"/>; false when it must wait (more input, sink, room).</summary>
@@ -49,9 +51,11 @@ internal sealed partial class SmtpConnectionActor
             if (reader.End)
                 return false;
 
+            if (_body.Size >= _bodyFaultAt && !BodyFault(message))
+                return false; // only with faults on is _bodyFaultAt ever below long.MaxValue
             var input = reader.UnreadSpan;
             var output = message.OutputSpace(input.Length);
-            var take = Math.Min(input.Length, output.Length - 1);
+            var take = BeforeBodyFault(Math.Min(input.Length, output.Length - 1));
             _body.Decode(input[..take], output, out var consumed, out var written);
             reader.Advance(consumed);
             if (!message.IsDiscarding && _body.Size > settings.Session.MaxMessageSize)
@@ -80,11 +84,20 @@ internal sealed partial class SmtpConnectionActor
             message.Fail(new MessageBodyException(cause, refusal.Text)); // the client's fault: the sink is not blamed
             return Finish(refusal, delivered: false);
         }
+        if (_faultRefusal is { } injected)
+            return Finish(injected, delivered: false); // before the sink's answer: it only abandoned what the fault refused
         if (message.EarlyResult is { } early)
             return Finish(ReplyFor(early), delivered: false);
         if (message.IsDiscarding)
             return Finish(StandardReplies.StorageUnavailable, delivered: false);
+        if (settings.Faults is not null && BeforeStoring(message))
+            return _phase.ReadsInput;
+        return StoreAtEndOfData(message);
+    }
 
+    /// <summary>Completes the body (it may have to wait for room) and waits for the sink; false: reading stops.</summary>
+    private bool StoreAtEndOfData(IncomingMessage message)
+    {
         if (!message.StoreSent)
             SendToSink(message.CompleteInMemory(Envelope(message)));
         else if (!message.TryComplete())
@@ -104,6 +117,7 @@ internal sealed partial class SmtpConnectionActor
             BeginMessage(_chunks);
         }
         _chunks.StartChunk(chunk.Size);
+        _chunkNumber++;
         _moreChunks = !chunk.Last;
         StartDataPhase();
         Become(ReceivingBody);
@@ -140,7 +154,7 @@ internal sealed partial class SmtpConnectionActor
             message.Id, message.ReceivedAt, transaction.From?.ToString() ?? "", recipients,
             _transport.RemoteEndPoint, _transport.LocalEndPoint, _session.HeloName ?? "",
             transaction.Parameters.SmtpUtf8, transaction.Parameters.Body == BodyType.EightBitMime, _tls, _session.AuthenticatedAs,
-            Tags());
+            Tags(), InjectedSoFar(message));
     }
 
     /// <summary>

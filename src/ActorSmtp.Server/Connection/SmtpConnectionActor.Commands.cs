@@ -51,6 +51,12 @@ internal sealed partial class SmtpConnectionActor
         _lineStarted = 0;
         var step = status == LineStatus.Line ? Execute(line) : _session.Reject(status);
         _lines.InAuthExchange = _session.InAuthExchange;
+        if (settings.Faults is not null && step.Action is SessionAction.StartTls or SessionAction.BeginData or SessionAction.BeginChunk
+            && CommandFault(step))
+        {
+            AbandonEndedMessage();
+            return true;
+        }
         if (step.Reply is not null)
             Reply(step.Reply);
         if (step.Action == SessionAction.BeginData)
@@ -163,6 +169,12 @@ internal sealed partial class SmtpConnectionActor
 
     /// <summary>Asks the authenticator (which works off the I/O threads); a failure is answered late.</summary>
     private void Authenticate(Credentials credentials)
+    {
+        if (settings.Faults is null || !AuthFault(credentials))
+            AskAuthenticator(credentials);
+    }
+
+    private void AskAuthenticator(Credentials credentials)
     {
         Become(Authenticating);
         _transport.ClearDeadline();

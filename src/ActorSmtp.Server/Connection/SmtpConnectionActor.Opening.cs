@@ -113,6 +113,8 @@ internal sealed partial class SmtpConnectionActor
     /// <summary>Queues the greeting, or with a greeting delay leaves it to the heartbeat (<see cref="GreetLate"/>).</summary>
     private void Greet(bool starting)
     {
+        if (ConnectFaultPending && !(starting && settings.ImplicitTls) && ConnectFault(starting))
+            return;
         if (ConnectCheckPending && !(starting && settings.ImplicitTls)) // implicit TLS: checked after the handshake
         {
             CheckConnect(starting);
@@ -120,7 +122,7 @@ internal sealed partial class SmtpConnectionActor
         }
         var delay = settings.Limits.GreetingDelay;
         var delayed = delay > TimeSpan.Zero;
-        if (!delayed && !ConnectCheckPending)
+        if (!delayed && !ConnectCheckPending && !ConnectFaultPending)
             Reply(settings.Session.Replies.Greeting);
         var wait = delayed ? delay : settings.CommandTimeout;
         if (!starting)

@@ -89,8 +89,22 @@ internal sealed partial class SmtpConnectionActor
         AskPolicies(PolicyStage.Connect, null, null);
     }
 
-    /// <summary>From the Commands phase: <see cref="SmtpSession.Pending"/> waits for the policies.</summary>
+    /// <summary>From the Commands phase: <see cref="SmtpSession.Pending"/> waits for the faults, then the policies.</summary>
     private void CheckPending()
+    {
+        var pending = _session.Pending!;
+        if (settings.Faults is not null && PendingFault(pending.Stage switch
+            {
+                CheckedStages.Helo => Configuration.FaultStage.Helo,
+                CheckedStages.MailFrom => Configuration.FaultStage.Mail,
+                _ => Configuration.FaultStage.Rcpt,
+            }, pending))
+            return;
+        ContinuePending(inLoop: true);
+    }
+
+    /// <summary>The policies of the pending command's stage; <paramref name="inLoop"/>: called from the loop working through the buffer.</summary>
+    private void ContinuePending(bool inLoop)
     {
         var pending = _session.Pending!;
         var stage = pending.Stage switch
@@ -100,12 +114,16 @@ internal sealed partial class SmtpConnectionActor
             _ => PolicyStage.RcptTo,
         };
         var recipient = pending.Recipient?.ToString() ?? "";
-        if (!settings.Policies!.For(stage).Any(link => link.Applies?.Invoke(recipient) ?? true))
+        if (settings.Policies is null || !settings.Policies.For(stage).Any(link => link.Applies?.Invoke(recipient) ?? true))
         {
-            // Only sinks' policies, none of them this recipient's sink: accepted here and now, inside the loop
-            // that is working through the buffer (deciding through Decide would run that loop again, re-entered).
+            // No policy for it (only faults asked to check it), or only sinks' policies, none of them this recipient's
+            // sink: accepted here and now. Inside the loop that is working through the buffer it just replies (deciding
+            // through Decide would run that loop again, re-entered); after a fault's pause it resumes the loop.
             var accepted = _session.PolicyCompleted(null);
-            Reply(accepted.Reply!);
+            if (inLoop)
+                Reply(accepted.Reply!);
+            else
+                ResumeCommands(accepted);
             return;
         }
         Become(CheckingPolicy);

@@ -66,7 +66,10 @@ internal sealed partial class SmtpConnectionActor
     private void OnSinkResult(SinkProtocol.Result result)
     {
         if (result is SinkProtocol.Stored)
-            FinishQueued(result.MessageId);
+        {
+            if (settings.Faults is null || !AfterStored(result.MessageId))
+                FinishQueued(result.MessageId);
+        }
         else
             Finish(ReplyFor(result), delivered: false);
         Process();
@@ -109,6 +112,7 @@ internal sealed partial class SmtpConnectionActor
         _telemetry?.MessageFinished(reply.Code, _body.Size);
         _session.CompleteData(delivered);
         _message = null;
+        _injected = null;
         ReadCommands();
         return true;
     }
@@ -124,6 +128,7 @@ internal sealed partial class SmtpConnectionActor
         _telemetry?.Queued(reply[..(QueuedPrefix.Length + idLength + 2)], _body.Size);
         _session.CompleteData(delivered: true);
         _message = null;
+        _injected = null;
         ReadCommands();
     }
 

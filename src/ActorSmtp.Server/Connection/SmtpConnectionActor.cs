@@ -30,6 +30,8 @@ namespace ActorSmtp.Server.Connection;
 /// Body.cs        ReceivingBody → AwaitingSinkResult (end of data) | AwaitingBodyRoom (stream full) | Commands (refused, a BDAT chunk before the last)
 /// SinkWait.cs    AwaitingBodyRoom → ReceivingBody;  AwaitingSinkResult → Commands (250, 4xx, 5xx)
 /// TlsUpgrade.cs  ImplicitTlsHandshake → DelayingGreeting | Commands;  UpgradingTls → Commands (RFC 3207: EHLO again)
+/// Faults.cs      (actorsmtp.faults on) any stage → PausedByFault (a stall or delay) → back where it was | Closing (disconnect, reset);
+///                AwaitingSinkResult → Closing (stored, then dropped: the lost acknowledgement)
 /// Draining.cs    Drain: a session between transactions (or not greeted yet) closes at once with 421 4.3.2; Commands in a
 ///                transaction → Draining, and every phase that would return to Commands returns to Draining instead;
 ///                Draining → Closing once no transaction is open. Closing: the last replies go out; Closed stops the actor.
@@ -77,6 +79,7 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
     private static readonly Phase UpgradingTls = new("upgrading to TLS", static (actor, message) => actor.OnUpgradingTls(message));
     // Draining answers as Commands does; Process stops reading in it once no transaction is open (Draining.cs).
     private static readonly Phase Draining = new("draining", static (actor, message) => actor.OnCommands(message), readsInput: true);
+    private static readonly Phase PausedByFault = new("held by an injected fault", static (actor, message) => actor.OnPausedByFault(message));
     private static readonly Phase Closing = new("closing", static (actor, message) => actor.OnClosing(message));
 
     // Every phase
@@ -135,7 +138,7 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
                 _tls = established.Info;
                 break;
             case ConnectionProtocol.BodyWritable or ConnectionProtocol.AuthVerdict or ConnectionProtocol.Admitted or ConnectionProtocol.Refused
-                or ActorSmtp.Policies.PolicyProtocol.Answer or ConnectionProtocol.PolicyTimedOut:
+                or ActorSmtp.Policies.PolicyProtocol.Answer or ConnectionProtocol.PolicyTimedOut or ConnectionProtocol.FaultPauseOver:
                 break; // an answer for a phase already left
             default:
                 Unhandled(message);
@@ -147,6 +150,7 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
     {
         _message?.Fail(new MessageBodyException(BodyFailureCause.ConnectionClosed, "The connection closed before the end of data."));
         _checkTimer?.Cancel();
+        _pauseTimer?.Cancel();
         _transport?.Dispose();
         _telemetry?.End(_session, _tls);
     }

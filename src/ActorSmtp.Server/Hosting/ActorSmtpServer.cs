@@ -15,8 +15,10 @@ namespace ActorSmtp.Server.Hosting;
 /// <summary>A running ActorSmtp inside an <see cref="ActorSystem"/>: the sink, the listener and the endpoints it bound.</summary>
 public sealed class ActorSmtpServer
 {
-    private ActorSmtpServer(IActorRef listener, SinkTopology sinks, IReadOnlyList<IPEndPoint> endPoints, IClusterPart? cluster = null)
+    private ActorSmtpServer(IActorRef listener, SinkTopology sinks, IReadOnlyList<IPEndPoint> endPoints, IClusterPart? cluster = null,
+        Faults.FaultBook? faults = null)
     {
+        Faults = faults;
         Listener = listener;
         Sinks = sinks;
         EndPoints = endPoints;
@@ -27,6 +29,9 @@ public sealed class ActorSmtpServer
     public IClusterPart? Cluster { get; }
 
     public IActorRef Listener { get; }
+
+    /// <summary>The fault rules in force, when <c>actorsmtp.faults.enabled = on</c> (the run-time API replaces them).</summary>
+    internal Faults.FaultBook? Faults { get; }
 
     /// <summary>The running sinks and the entry connections send messages to.</summary>
     public SinkTopology Sinks { get; }
@@ -65,7 +70,8 @@ public sealed class ActorSmtpServer
                 : "using the self-signed certificate for {0} in {1}", settings.Hostname, selfSigned.File);
         var authenticator = settings.Endpoints.Any(e => e.Auth != AuthMode.Off) ? StartAuthenticator(system, settings.Auth, name) : null;
         var policies = PolicyChain.Start(system, settings.Policies, name, new RecipientRoutes(settings.Routes, settings.Sink).SinkFor);
-        var connections = ConnectionSettings.ForEndpoints(settings, sinks.Entry, tls, authenticator, policies);
+        var faults = StartFaults(system, settings);
+        var connections = ConnectionSettings.ForEndpoints(settings, sinks.Entry, tls, authenticator, policies, faults);
         // On the calling-thread dispatcher like the connections: an accept (and a connection's end) is handled
         // on the thread that completed it, with no thread-pool wake-up per connection (load-tests/BENCHMARKS.md).
         var shared = cluster?.Counters;
@@ -76,7 +82,7 @@ public sealed class ActorSmtpServer
             .ConfigureAwait(false);
         RegisterShutdown(system, listener, settings.Protection.ShutdownGrace, name);
         cluster?.Start(settings, sinks, listener);
-        return RunningServer.Started(system, new ActorSmtpServer(listener, sinks, bound.EndPoints, cluster), settings);
+        return RunningServer.Started(system, new ActorSmtpServer(listener, sinks, bound.EndPoints, cluster, faults), settings);
     }
 
     /// <summary>
@@ -125,6 +131,18 @@ public sealed class ActorSmtpServer
             ? Props.Create(type, auth.Config)
             : Props.Create(() => new ConfiguredUsersAuthenticator(new UserDirectory(auth.Users)));
         return system.ActorOf(props, $"{name}-authenticator");
+    }
+
+    /// <summary>Faults on: a warning names every rule, so an armed server is never mistaken for a normal one.</summary>
+    private static Faults.FaultBook? StartFaults(ActorSystem system, ActorSmtpSettings settings)
+    {
+        if (!settings.Faults.Enabled)
+            return null;
+        system.Log.Warning("FAULTS ON: actorsmtp.faults.enabled = on: {0} rule(s){1}; senders will see failures on purpose",
+            settings.Faults.Rules.Count, settings.Faults.TagPrefix.Length > 0 ? $", recipient tags {settings.Faults.TagPrefix}*" : "");
+        foreach (var rule in settings.Faults.Rules)
+            system.Log.Warning("fault rule {0}", FaultConfiguration.Describe(rule));
+        return new Faults.FaultBook(settings.Faults, settings.Endpoints.All(e => e.IsLoopback));
     }
 
     private static void WarnIfOpen(ActorSystem system, ActorSmtpSettings settings)

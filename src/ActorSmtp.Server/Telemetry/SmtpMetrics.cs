@@ -48,6 +48,8 @@ public static class SmtpMetrics
         "actorsmtp.auth.failures", null, "AUTH attempts with wrong credentials.");
     internal static readonly Counter<long> LimitHits = Meter.CreateCounter<long>(
         "actorsmtp.limits.hits", null, "Limits reached, by limit.");
+    internal static readonly Counter<long> FaultsInjected = Meter.CreateCounter<long>(
+        "actorsmtp.faults.injected", null, "Faults injected on purpose (actorsmtp.faults), by stage and action.");
 
     private static readonly object[] Codes = Enumerable.Range(0, 600).Select(code => (object)code).ToArray();
     private static readonly KeyValuePair<string, object?>[] SessionTags =
@@ -78,6 +80,10 @@ public static class SmtpMetrics
     }
 
     public static void LimitHit(KeyValuePair<string, object?> limit) => LimitHits.Add(1, limit);
+
+    /// <summary>An injected fault (actorsmtp.faults): rare by nature, so its tags are built per call.</summary>
+    internal static void FaultInjected(string stage, string action) =>
+        FaultsInjected.Add(1, new KeyValuePair<string, object?>("stage", stage), new KeyValuePair<string, object?>("action", action));
 
     public static void TlsHandshakeFailed() => TlsHandshakeFailures.Add(1);
 

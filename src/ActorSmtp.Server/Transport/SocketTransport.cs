@@ -37,6 +37,9 @@ internal sealed class SocketTransport : IDisposable
     private int _disposed;
     private int _bufferLent; // 1 while the actor holds a read buffer and the loop waits for Resume
     private int _writing;    // 1 while replies wait for a full socket to drain
+    private int _closing;    // 1 once a close was asked for: a second one is a no-op
+    private int _replyRate;  // bytes per second replies are written at (an injected fault); 0 = as fast as the socket takes them
+    private bool _resetOnDispose; // the close is a reset (an injected fault)
 
     public SocketTransport(Socket socket)
     {
@@ -153,9 +156,24 @@ internal sealed class SocketTransport : IDisposable
     /// Writes queued replies, then closes the connection (QUIT, 421). A client that does not read them
     /// within <paramref name="linger"/> is cut off by the next deadline check.
     /// </summary>
-    public void CloseAfterReplies(TimeSpan linger)
+    public void CloseAfterReplies(TimeSpan linger) => CloseAfterReplies(linger, reset: false);
+
+    /// <summary>
+    /// Writes queued replies, then resets the connection (RST: no FIN, SO_LINGER 0), as a crashed server or a middlebox
+    /// would (an injected fault).
+    /// </summary>
+    public void ResetAfterReplies(TimeSpan linger) => CloseAfterReplies(linger, reset: true);
+
+    /// <summary>From now on replies leave at <paramref name="bytesPerSecond"/> (an injected fault: a slow server).</summary>
+    public void SlowReplies(int bytesPerSecond) => _replyRate = bytesPerSecond;
+
+    private void CloseAfterReplies(TimeSpan linger, bool reset)
     {
+        if (Interlocked.Exchange(ref _closing, 1) != 0)
+            return;
         SetDeadline(linger);
+        if (reset)
+            _resetOnDispose = true;
         var flushed = FlushAsync();
         if (flushed.IsCompletedSuccessfully)
             Dispose();
@@ -170,7 +188,10 @@ internal sealed class SocketTransport : IDisposable
         ClearDeadline();
         try
         {
-            _socket.Shutdown(SocketShutdown.Both);
+            if (_resetOnDispose)
+                _socket.LingerState = new LingerOption(true, 0); // close(2) then sends RST, and no FIN before it
+            else
+                _socket.Shutdown(SocketShutdown.Both);
         }
         catch (SocketException)
         {
@@ -293,6 +314,12 @@ internal sealed class SocketTransport : IDisposable
             // Replies are small and the send buffer is almost always free: one send(2) from this thread,
             // without the async machinery (nor its per-connection state, ~300 bytes kept while idle).
             // Over TLS the stream has to encrypt, so it writes.
+            if (_replyRate > 0)
+            {
+                var copy = pending.ToArray();
+                _replies.Clear();
+                return TrickleAsync(copy, _replyRate);
+            }
             if (_tls is not null)
                 return AwaitWriteAsync(_tls.WriteAsync(pending));
             var sent = _socket.Send(pending.Span, SocketFlags.None, out var error);
@@ -316,6 +343,30 @@ internal sealed class SocketTransport : IDisposable
             return ValueTask.CompletedTask;
         }
         return AwaitWriteAsync(write);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="replies"/> a tenth of <paramref name="rate"/> at a time, ten times a second. They are its own
+    /// copy: the client may answer the last bytes before this returns, and the replies to that go into the queue anew.
+    /// </summary>
+    private async ValueTask TrickleAsync(byte[] replies, int rate)
+    {
+        Volatile.Write(ref _writing, 1);
+        try
+        {
+            var step = Math.Max(1, rate / 10);
+            var pause = TimeSpan.FromMilliseconds(Math.Max(1, 1000L * step / rate));
+            for (var at = 0; at < replies.Length; at += step)
+            {
+                if (at > 0)
+                    await Task.Delay(pause).ConfigureAwait(false);
+                await _stream.WriteAsync(replies.AsMemory(at, Math.Min(step, replies.Length - at))).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _writing, 0);
+        }
     }
 
     private async ValueTask AwaitWriteAsync(ValueTask write)
