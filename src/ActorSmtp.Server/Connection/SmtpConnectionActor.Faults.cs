@@ -97,6 +97,8 @@ internal sealed partial class SmtpConnectionActor
     {
         var plan = settings.Faults!.Current;
         FaultRuleSettings? fault = null;
+        if (stage == FaultStage.Mail)
+            ForgetTransactionFaults();
         if (stage == FaultStage.Rcpt && plan.TagPrefix.Length > 0)
         {
             if (!TagsOf(pending.Recipient!, plan.TagPrefix))
@@ -356,6 +358,20 @@ internal sealed partial class SmtpConnectionActor
             return null;
         EndOfDataFault(message);
         return _injected ??= new InjectedFaults();
+    }
+
+    /// <summary>
+    /// A new transaction: the faults of one that ended without a message (a refused RCPT, DATA) are not this one's;
+    /// those of the session (connect, HELO, STARTTLS, AUTH) stay, for its first message.
+    /// </summary>
+    private void ForgetTransactionFaults()
+    {
+        if (_injected is not { Count: > 0 } injected)
+            return;
+        _injected = null;
+        foreach (var fault in injected)
+            if (fault.Stage is "connect" or "helo" or "starttls" or "auth")
+                (_injected ??= new InjectedFaults()).Add(fault);
     }
 
     /// <summary>A new message: nothing of the last one's faults holds for it.</summary>
