@@ -55,6 +55,8 @@ internal static class FaultsEndpoint
         if (source.Book is not { } book)
             return Off();
         var text = await BodyAsync(request, ct).ConfigureAwait(false);
+        if (!text.AsSpan().TrimStart().StartsWith("{"))
+            throw new BadParameterException("rules", "the body must be a JSON object: {\"rules\": [ ... ]}");
         IReadOnlyList<FaultRuleSettings> rules;
         try
         {
