@@ -35,6 +35,10 @@ internal static partial class FaultConfiguration
     /// <exception cref="SettingsException">The body does not parse, has other keys than <c>rules</c>, or a rule is invalid.</exception>
     public static IReadOnlyList<FaultRuleSettings> ParseRules(string text, bool loopbackOnly, bool allowGlobal)
     {
+        // Text from the network: a substitution could only point into the server's own settings, and ${?NAME} overflows
+        // Akka's parser's stack, taking the whole process down.
+        if (HoconText.HasSubstitution(text))
+            throw new SettingsException(BodyKey, "must be plain JSON, without substitutions ${...}");
         Config body;
         try
         {
@@ -44,10 +48,10 @@ internal static partial class FaultConfiguration
         {
             throw new SettingsException(BodyKey, $"is not valid JSON: {ex.Message}", ex);
         }
-        if (body.Root is not { } top || !top.IsObject())
+        // Akka's parser reads a top-level [ ... ] as the keys of its first element: only an object is a body.
+        if (!text.AsSpan().TrimStart().StartsWith("{") || body.Root is not { } top || !top.IsObject())
             throw new SettingsException(BodyKey, "must be a JSON object {\"rules\": [ ... ]}");
         CheckKeys(top, "", BodyKeys);
-        NoSubstitutions(top, "");
         if (!body.HasPath("rules"))
             throw new SettingsException("rules", "missing");
         return Rules(body.GetValue("rules"), "rules", loopbackOnly, allowGlobal);
@@ -114,30 +118,6 @@ internal static partial class FaultConfiguration
         {
             if (!known.Contains(key, StringComparer.Ordinal))
                 throw new SettingsException(Join(path, key), $"unknown key (known{(path.Length > 0 ? $" in {path}" : "")}: {string.Join(", ", known)})");
-        }
-    }
-
-    /// <summary>
-    /// A body from the network must not read the server's environment: HOCON resolves ${NAME} from environment
-    /// variables, and a rule's reply text would then send it to any SMTP client.
-    /// </summary>
-    private static void NoSubstitutions(HoconValue value, string path)
-    {
-        foreach (var element in value.Values)
-        {
-            switch (element)
-            {
-                case HoconSubstitution:
-                    throw new SettingsException(path.Length > 0 ? path : BodyKey, "must not use a substitution ${...}");
-                case HoconObject block:
-                    foreach (var (key, child) in block.Items)
-                        NoSubstitutions(child, Join(path, key));
-                    break;
-                case HoconArray items:
-                    for (var i = 0; i < items.Count; i++)
-                        NoSubstitutions(items[i], $"{path}[{i}]");
-                    break;
-            }
         }
     }
 

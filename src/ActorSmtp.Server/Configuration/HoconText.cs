@@ -6,16 +6,18 @@ namespace ActorSmtp.Server.Configuration;
 /// <summary>
 /// Parses HOCON text, refusing what Akka's parser lets through: it reads an unclosed <c>{</c> or <c>[</c> as closed
 /// at the end of the text, and stops silently at a stray <c>}</c> (dropping everything after it). Errors name the line.
+/// It also takes what Akka's parser wrongly refuses: a comma after a block given without <c>=</c>
+/// (<c>{ when { rcpt = "*@x.test" }, at = rcpt }</c> is "Unknown token" there, while <c>when = { ... },</c> parses).
 /// </summary>
 internal static partial class HoconText
 {
     /// <exception cref="ConfigurationException">The text is not valid HOCON; the message starts with "line N:".</exception>
     public static Config Parse(string text)
     {
-        CheckBrackets(text);
+        var separated = CheckBrackets(text);
         try
         {
-            return ConfigurationFactory.ParseString(text);
+            return ConfigurationFactory.ParseString(separated);
         }
         catch (FormatException ex)
         {
@@ -26,36 +28,81 @@ internal static partial class HoconText
         }
     }
 
-    /// <summary>Brackets must pair up; quoted strings, <c>"""</c> blocks and comments (<c>#</c>, <c>//</c>) are skipped.</summary>
-    private static void CheckBrackets(string text)
+    /// <summary>True when <paramref name="text"/> has a substitution (<c>${...}</c>) outside quoted strings and comments.</summary>
+    /// <remarks>Text from the network (an API body) must not have one: Akka's parser overflows its stack on <c>${?NAME}</c>.</remarks>
+    public static bool HasSubstitution(string text)
     {
-        var open = new Stack<(char Bracket, int Line)>();
         var line = 1;
         for (var i = 0; i < text.Length; i++)
         {
+            if (Skipped(text, ref i, ref line))
+                continue;
+            if (text[i] == '$' && At(text, i + 1, '{'))
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Brackets must pair up; quoted strings, <c>"""</c> blocks and comments (<c>#</c>, <c>//</c>) are skipped.
+    /// Returns the text with each comma after a keyed block (<c>key { ... },</c>) made a space: HOCON separates keys by
+    /// a comma or a newline alike, and the positions Akka's errors give stay right.
+    /// </summary>
+    private static string CheckBrackets(string text)
+    {
+        var open = new Stack<(char Bracket, int Line, bool Keyed)>();
+        char[]? separated = null;
+        var line = 1;
+        var previous = '\0'; // the last character outside comments and whitespace; '"' after a quoted string
+        for (var i = 0; i < text.Length; i++)
+        {
             var c = text[i];
-            if (c == '\n')
-                line++;
-            else if (c == '#' || (c == '/' && At(text, i + 1, '/')))
-                i = SkipTo(text, i, "\n") - 1; // the newline itself is counted on the next turn
-            else if (c == '"' && At(text, i + 1, '"') && At(text, i + 2, '"'))
-                i = SkipQuoted(text, i + 3, "\"\"\"", ref line);
-            else if (c == '"')
-                i = SkipQuoted(text, i + 1, "\"", ref line);
-            else if (c is '{' or '[')
-                open.Push((c, line));
+            if (Skipped(text, ref i, ref line))
+            {
+                if (c == '"')
+                    previous = '"';
+                continue;
+            }
+            if (c is '{' or '[')
+                // After a key (a word or a quoted one) in a block: `key { ... }`, not a value after =, : or in a list.
+                open.Push((c, line, c == '{' && (open.Count == 0 || open.Peek().Bracket == '{') && (char.IsAsciiLetterOrDigit(previous) || previous is '-' or '_' or '"')));
             else if (c is '}' or ']')
             {
                 var expected = c == '}' ? '{' : '[';
                 if (open.Count == 0)
                     throw new ConfigurationException($"line {line}: '{c}' closes nothing");
-                var (bracket, opened) = open.Pop();
+                var (bracket, opened, keyed) = open.Pop();
                 if (bracket != expected)
                     throw new ConfigurationException($"line {line}: '{c}' closes the '{bracket}' of line {opened}");
+                var next = i + 1;
+                while (next < text.Length && text[next] is ' ' or '\t')
+                    next++;
+                if (keyed && At(text, next, ','))
+                    (separated ??= text.ToCharArray())[next] = ' ';
             }
+            if (!char.IsWhiteSpace(c))
+                previous = c;
         }
         if (open.TryPop(out var unclosed))
             throw new ConfigurationException($"line {unclosed.Line}: '{unclosed.Bracket}' is never closed");
+        return separated is null ? text : new string(separated);
+    }
+
+    /// <summary>Steps <paramref name="i"/> over a comment, a quoted string or a newline (counting it); false for anything else.</summary>
+    private static bool Skipped(string text, ref int i, ref int line)
+    {
+        var c = text[i];
+        if (c == '\n')
+            line++;
+        else if (c == '#' || (c == '/' && At(text, i + 1, '/')))
+            i = SkipTo(text, i, "\n") - 1; // the newline itself is counted on the next turn
+        else if (c == '"' && At(text, i + 1, '"') && At(text, i + 2, '"'))
+            i = SkipQuoted(text, i + 3, "\"\"\"", ref line);
+        else if (c == '"')
+            i = SkipQuoted(text, i + 1, "\"", ref line);
+        else
+            return false;
+        return true;
     }
 
     private static bool At(string text, int i, char c) => i < text.Length && text[i] == c;

@@ -1,0 +1,40 @@
+using ActorSmtp.Server.Configuration;
+using Xunit;
+
+namespace ActorSmtp.Server.Tests.Configuration;
+
+/// <summary>What HoconText mends in Akka's parser, beyond the bracket checks StrictConfigurationTests cover.</summary>
+public sealed class HoconTextTests
+{
+    [Theory]
+    [InlineData("""r = [ { when { rcpt = "x" }, at = rcpt } ]""")]
+    [InlineData("""r = [ { when { rcpt = "x" } , at = rcpt } ]""")]
+    [InlineData("""r = [ { "when" { rcpt = "x" }, at = rcpt } ]""")]
+    [InlineData("""r = [ { when = { rcpt = "x" }, at = rcpt } ]""")]
+    [InlineData("""r = [ { when { rcpt = "x" } at = rcpt } ]""")]
+    public void A_comma_after_a_block_given_without_equals_parses_as_HOCON_allows(string hocon)
+    {
+        var rule = HoconText.Parse(hocon).GetValue("r").GetArray()[0];
+        var config = new Akka.Configuration.Config(new Akka.Configuration.Hocon.HoconRoot(rule));
+        Assert.Equal(("x", "rcpt"), (config.GetString("when.rcpt"), config.GetString("at")));
+    }
+
+    [Fact]
+    public void A_comma_in_a_string_or_a_list_of_blocks_is_left_alone()
+    {
+        var config = HoconText.Parse("""a { b = "}, x" }, c = [ { d = 1 }, { d = 2 } ]""");
+        Assert.Equal("}, x", config.GetString("a.b"));
+        Assert.Equal(2, config.GetValue("c").GetArray().Count);
+    }
+
+    [Theory]
+    [InlineData("a = ${b}", true)]
+    [InlineData("a = ${?B}", true)]
+    [InlineData("""a = "${b}" """, false)]
+    [InlineData("# a = ${b}", false)]
+    [InlineData("a = $5", false)]
+    public void A_substitution_outside_strings_and_comments_is_found(string hocon, bool found)
+    {
+        Assert.Equal(found, HoconText.HasSubstitution(hocon));
+    }
+}
