@@ -99,6 +99,7 @@ public sealed class FaultTagsTests
     [InlineData("bob+fault-body-store-then-reply", "fault-body-store-then-reply")]
     [InlineData("bob+fault-eod-store-then-reply-250", "fault-eod-store-then-reply-250")]
     [InlineData("bob+fault-rcpt-451+fault-rcpt-nope+fault-also-bad", "fault-rcpt-nope")]
+    [InlineData("bob+fault-eod-ſtore-then-reply-451", "fault-eod-ſtore-then-reply-451")]
     public void A_malformed_tag_is_named(string localPart, string segment)
     {
         Assert.False(FaultTags.TryParse(localPart, Prefix, [], out var invalid));
