@@ -16,6 +16,9 @@ internal static partial class FaultConfiguration
 
     private static readonly string[] BodyKeys = ["rules"];
 
+    // A body is {"rules": [ { "when": { "header": { ... } } } ]}: four levels; the rest is room for mistakes to be reported.
+    private const int MaxDepth = 16;
+
     /// <param name="root">The <c>actorsmtp</c> section.</param>
     /// <param name="loopbackOnly">Every listener is on loopback: only this machine can be hit by a rule that matches everyone.</param>
     /// <exception cref="SettingsException">A setting or rule is invalid; rules are checked even when faults are off, so a mistake stops start-up.</exception>
@@ -35,10 +38,9 @@ internal static partial class FaultConfiguration
     /// <exception cref="SettingsException">The body does not parse, has other keys than <c>rules</c>, or a rule is invalid.</exception>
     public static IReadOnlyList<FaultRuleSettings> ParseRules(string text, bool loopbackOnly, bool allowGlobal)
     {
-        // Text from the network: a substitution could only point into the server's own settings, and ${?NAME} overflows
-        // Akka's parser's stack, taking the whole process down.
-        if (HoconText.HasSubstitution(text))
-            throw new SettingsException(BodyKey, "must be plain JSON, without substitutions ${...}");
+        // Text from the network: what would crash the parser (and the process with it) is refused before it runs.
+        if (HoconText.Unfit(text, MaxDepth) is { } problem)
+            throw new SettingsException(BodyKey, $"is not plain JSON: {problem}");
         Config body;
         try
         {

@@ -28,19 +28,28 @@ internal static partial class HoconText
         }
     }
 
-    /// <summary>True when <paramref name="text"/> has a substitution (<c>${...}</c>) outside quoted strings and comments.</summary>
-    /// <remarks>Text from the network (an API body) must not have one: Akka's parser overflows its stack on <c>${?NAME}</c>.</remarks>
-    public static bool HasSubstitution(string text)
+    /// <summary>
+    /// What makes <paramref name="text"/> unfit to parse when it comes from the network (an API body), or null: a
+    /// substitution (<c>${...}</c>) outside strings and comments, since Akka's parser overflows its stack on
+    /// <c>${?NAME}</c>; or brackets nested deeper than <paramref name="maxDepth"/>, since the parser recurses per level.
+    /// Either would take the whole process down, not just fail the request.
+    /// </summary>
+    public static string? Unfit(string text, int maxDepth)
     {
         var line = 1;
+        var depth = 0;
         for (var i = 0; i < text.Length; i++)
         {
             if (Skipped(text, ref i, ref line))
                 continue;
             if (text[i] == '$' && At(text, i + 1, '{'))
-                return true;
+                return $"line {line}: a substitution ${{...}} is not allowed here";
+            if (text[i] is '{' or '[' && ++depth > maxDepth)
+                return $"line {line}: nested deeper than {maxDepth} levels";
+            if (text[i] is '}' or ']')
+                depth--;
         }
-        return false;
+        return null;
     }
 
     /// <summary>

@@ -28,13 +28,20 @@ public sealed class HoconTextTests
     }
 
     [Theory]
-    [InlineData("a = ${b}", true)]
-    [InlineData("a = ${?B}", true)]
-    [InlineData("""a = "${b}" """, false)]
-    [InlineData("# a = ${b}", false)]
-    [InlineData("a = $5", false)]
-    public void A_substitution_outside_strings_and_comments_is_found(string hocon, bool found)
+    [InlineData("a = ${b}", "substitution")]
+    [InlineData("a = ${?B}", "substitution")]
+    [InlineData("""a = "${b}" """, null)]
+    [InlineData("# a = ${b}", null)]
+    [InlineData("a = $5", null)]
+    [InlineData("a = [[[[1]]]]", null)]
+    [InlineData("a = [[[[[1]]]]]", "nested deeper than 4 levels")]
+    [InlineData("""a = "[[[[[" """, null)]
+    public void Text_from_the_network_is_refused_when_it_would_crash_the_parser(string hocon, string? says)
     {
-        Assert.Equal(found, HoconText.HasSubstitution(hocon));
+        var problem = HoconText.Unfit(hocon, maxDepth: 4);
+        if (says is null)
+            Assert.Null(problem);
+        else
+            Assert.Contains(says, problem);
     }
 }
