@@ -38,12 +38,12 @@ internal static partial class FaultConfiguration
     /// <exception cref="SettingsException">The body does not parse, has other keys than <c>rules</c>, or a rule is invalid.</exception>
     public static IReadOnlyList<FaultRuleSettings> ParseRules(string text, bool loopbackOnly, bool allowGlobal)
     {
-        // Text from the network: what would crash the parser (and the process with it) is refused before it runs.
-        if (HoconText.Unfit(text, MaxDepth) is { } problem)
-            throw new SettingsException(BodyKey, $"is not plain JSON: {problem}");
         Config body;
         try
         {
+            // Text from the network: what would crash the parser (and the process with it) is refused before it runs.
+            if (HoconText.Unfit(text, MaxDepth) is { } problem)
+                throw new SettingsException(BodyKey, $"is not plain JSON: {problem}");
             body = HoconText.Parse(text); // HOCON is a superset of JSON: the file's reader reads the API's body
         }
         catch (Exception ex) when (ex is not SettingsException)

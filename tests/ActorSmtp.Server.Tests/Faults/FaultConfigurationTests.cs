@@ -239,6 +239,7 @@ public sealed class FaultConfigurationTests
     [InlineData("""{"rules": [ {"at": "rcpt", "reply": ${?NOT_SET}} ]}""", FaultConfiguration.BodyKey)] // overflows Akka's parser's stack
     [InlineData("""include "/etc/passwd" """, FaultConfiguration.BodyKey)]
     [InlineData("""[ {"at": "rcpt"} ]""", FaultConfiguration.BodyKey)]
+    [InlineData("""{"rules": "[}""", FaultConfiguration.BodyKey)]
     [InlineData("""{"rules": [[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]}""", FaultConfiguration.BodyKey)]
     public void The_api_names_a_bad_key_relative_to_the_body(string json, string key)
     {
