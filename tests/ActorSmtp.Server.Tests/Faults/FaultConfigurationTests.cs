@@ -269,8 +269,7 @@ public sealed class FaultConfigurationTests
             "rules[2] at end-of-data: store-then-disconnect when from = billing@*",
             "rules[3] at connect: reply \"421 4.7.0 Go away\" when client = 10.1.0.0/16, probability 0.1",
         ], Faults(Examples).Rules.Select(FaultConfiguration.Describe));
-        Assert.Equal("big at body: slow at 100 bytes/s after 65536 bytes when header Subject contains \"big\" and from = a@*, every 3, times 5".Replace(
-                "header Subject contains \"big\" and from = a@*", "from = a@* and header Subject contains \"big\""),
+        Assert.Equal("big at body: slow at 100 bytes/s after 65536 bytes when from = a@* and header Subject contains \"big\", every 3, times 5",
             FaultConfiguration.Describe(OneRule("""
                 { name = big, at = body, action = slow, rate = 100, after = 64KiB, every = 3, times = 5, when { from = "a@*", header { name = Subject, contains = big } } }
                 """)));
