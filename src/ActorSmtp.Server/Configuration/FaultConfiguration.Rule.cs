@@ -15,6 +15,8 @@ internal static partial class FaultConfiguration
 
     private const int FastestRate = 1_000_000;
 
+    private const int MaxName = 100;
+
     private static FaultRuleSettings Rule(HoconValue item, string path, string defaultName, bool loopbackOnly, bool allowGlobal)
     {
         if (!item.IsObject())
@@ -22,8 +24,9 @@ internal static partial class FaultConfiguration
         CheckKeys(item, path, RuleKeys);
         var rule = new ConfigReader(new Config(new HoconRoot(item)), path);
         var name = Has(rule, "name") ? rule.String("name") : defaultName;
-        if (name.Length == 0)
-            throw new SettingsException(rule.Key("name"), "must not be empty");
+        // A reply without a text of its own names the rule, on the wire: printable ASCII only (RFC 5321 §4.2).
+        if (name.Length is 0 or > MaxName || name.AsSpan().ContainsAnyExceptInRange(' ', '~'))
+            throw new SettingsException(rule.Key("name"), $"must be 1 to {MaxName} printable ASCII characters");
         var stage = Stage(rule);
         var when = When(rule, stage);
         if (when.IsEmpty && !loopbackOnly && !allowGlobal)

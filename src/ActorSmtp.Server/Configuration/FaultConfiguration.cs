@@ -16,6 +16,9 @@ internal static partial class FaultConfiguration
 
     private static readonly string[] BodyKeys = ["rules"];
 
+    // A body is {"rules": [ { "when": { "header": { ... } } } ]}: four levels; the rest is room for mistakes to be reported.
+    private const int MaxDepth = 16;
+
     /// <param name="root">The <c>actorsmtp</c> section.</param>
     /// <param name="loopbackOnly">Every listener is on loopback: only this machine can be hit by a rule that matches everyone.</param>
     /// <exception cref="SettingsException">A setting or rule is invalid; rules are checked even when faults are off, so a mistake stops start-up.</exception>
@@ -38,16 +41,19 @@ internal static partial class FaultConfiguration
         Config body;
         try
         {
+            // Text from the network: what would crash the parser (and the process with it) is refused before it runs.
+            if (HoconText.Unfit(text, MaxDepth) is { } problem)
+                throw new SettingsException(BodyKey, $"is not plain JSON: {problem}");
             body = HoconText.Parse(text); // HOCON is a superset of JSON: the file's reader reads the API's body
         }
         catch (Exception ex) when (ex is not SettingsException)
         {
             throw new SettingsException(BodyKey, $"is not valid JSON: {ex.Message}", ex);
         }
-        if (body.Root is not { } top || !top.IsObject())
+        // Akka's parser reads a top-level [ ... ] as the keys of its first element: only an object is a body.
+        if (!text.AsSpan().TrimStart().StartsWith("{") || body.Root is not { } top || !top.IsObject())
             throw new SettingsException(BodyKey, "must be a JSON object {\"rules\": [ ... ]}");
         CheckKeys(top, "", BodyKeys);
-        NoSubstitutions(top, "");
         if (!body.HasPath("rules"))
             throw new SettingsException("rules", "missing");
         return Rules(body.GetValue("rules"), "rules", loopbackOnly, allowGlobal);
@@ -114,30 +120,6 @@ internal static partial class FaultConfiguration
         {
             if (!known.Contains(key, StringComparer.Ordinal))
                 throw new SettingsException(Join(path, key), $"unknown key (known{(path.Length > 0 ? $" in {path}" : "")}: {string.Join(", ", known)})");
-        }
-    }
-
-    /// <summary>
-    /// A body from the network must not read the server's environment: HOCON resolves ${NAME} from environment
-    /// variables, and a rule's reply text would then send it to any SMTP client.
-    /// </summary>
-    private static void NoSubstitutions(HoconValue value, string path)
-    {
-        foreach (var element in value.Values)
-        {
-            switch (element)
-            {
-                case HoconSubstitution:
-                    throw new SettingsException(path.Length > 0 ? path : BodyKey, "must not use a substitution ${...}");
-                case HoconObject block:
-                    foreach (var (key, child) in block.Items)
-                        NoSubstitutions(child, Join(path, key));
-                    break;
-                case HoconArray items:
-                    for (var i = 0; i < items.Count; i++)
-                        NoSubstitutions(items[i], $"{path}[{i}]");
-                    break;
-            }
         }
     }
 

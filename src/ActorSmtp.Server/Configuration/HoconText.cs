@@ -6,18 +6,18 @@ namespace ActorSmtp.Server.Configuration;
 /// <summary>
 /// Parses HOCON text, refusing what Akka's parser lets through: it reads an unclosed <c>{</c> or <c>[</c> as closed
 /// at the end of the text, and stops silently at a stray <c>}</c> (dropping everything after it). Errors name the line.
-/// It also refuses what HOCON allows: a comma after an object given without <c>=</c> (<c>{ when { rcpt = x }, at = rcpt }</c>,
-/// Akka.NET 1.5: "Unknown token"); such a comma is read as the newline it is equivalent to.
+/// It also takes what Akka's parser wrongly refuses: a comma after a block given without <c>=</c>
+/// (<c>{ when { rcpt = "*@x.test" }, at = rcpt }</c> is "Unknown token" there, while <c>when = { ... },</c> parses).
 /// </summary>
 internal static partial class HoconText
 {
     /// <exception cref="ConfigurationException">The text is not valid HOCON; the message starts with "line N:".</exception>
     public static Config Parse(string text)
     {
-        var commas = CheckBrackets(text);
+        var separated = CheckBrackets(text);
         try
         {
-            return ConfigurationFactory.ParseString(commas.Count == 0 ? text : Newlines(text, commas));
+            return ConfigurationFactory.ParseString(separated);
         }
         catch (FormatException ex)
         {
@@ -29,57 +29,90 @@ internal static partial class HoconText
     }
 
     /// <summary>
-    /// Brackets must pair up; quoted strings, <c>"""</c> blocks and comments (<c>#</c>, <c>//</c>) are skipped. Returns
-    /// where a comma follows a closing brace (spaces between): the separators Akka's parser stumbles over.
+    /// What makes <paramref name="text"/> unfit to parse when it comes from the network (an API body), or null: a
+    /// substitution (<c>${...}</c>) outside strings and comments, since Akka's parser overflows its stack on
+    /// <c>${?NAME}</c>; or brackets nested deeper than <paramref name="maxDepth"/>, since the parser recurses per level.
+    /// Either would take the whole process down, not just fail the request.
     /// </summary>
-    private static List<int> CheckBrackets(string text)
+    public static string? Unfit(string text, int maxDepth)
     {
-        var open = new Stack<(char Bracket, int Line)>();
-        var commas = new List<int>();
-        var afterBrace = false;
         var line = 1;
+        var depth = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (Skipped(text, ref i, ref line))
+                continue;
+            if (text[i] == '$' && At(text, i + 1, '{'))
+                return $"line {line}: a substitution ${{...}} is not allowed here";
+            if (text[i] is '{' or '[' && ++depth > maxDepth)
+                return $"line {line}: nested deeper than {maxDepth} levels";
+            if (text[i] is '}' or ']')
+                depth--;
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Brackets must pair up; quoted strings, <c>"""</c> blocks and comments (<c>#</c>, <c>//</c>) are skipped.
+    /// Returns the text with each comma after a keyed block (<c>key { ... },</c>) made a space: HOCON separates keys by
+    /// a comma or a newline alike, and the positions Akka's errors give stay right.
+    /// </summary>
+    private static string CheckBrackets(string text)
+    {
+        var open = new Stack<(char Bracket, int Line, bool Keyed)>();
+        char[]? separated = null;
+        var line = 1;
+        var previous = '\0'; // the last character outside comments and whitespace; '"' after a quoted string
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
-            if (c is ' ' or '\t')
+            if (Skipped(text, ref i, ref line))
+            {
+                if (c == '"')
+                    previous = '"';
                 continue;
-            var closes = c == '}';
-            if (c == ',' && afterBrace)
-                commas.Add(i);
-            afterBrace = closes;
-            if (c == '\n')
-                line++;
-            else if (c == '#' || (c == '/' && At(text, i + 1, '/')))
-                i = SkipTo(text, i, "\n") - 1; // the newline itself is counted on the next turn
-            else if (c == '"' && At(text, i + 1, '"') && At(text, i + 2, '"'))
-                i = SkipQuoted(text, i + 3, "\"\"\"", ref line);
-            else if (c == '"')
-                i = SkipQuoted(text, i + 1, "\"", ref line);
-            else if (c is '{' or '[')
-                open.Push((c, line));
+            }
+            if (c is '{' or '[')
+                // After a key (a word or a quoted one) in a block: `key { ... }`, not a value after =, : or in a list.
+                open.Push((c, line, c == '{' && (open.Count == 0 || open.Peek().Bracket == '{') && (char.IsAsciiLetterOrDigit(previous) || previous is '-' or '_' or '"')));
             else if (c is '}' or ']')
             {
                 var expected = c == '}' ? '{' : '[';
                 if (open.Count == 0)
                     throw new ConfigurationException($"line {line}: '{c}' closes nothing");
-                var (bracket, opened) = open.Pop();
+                var (bracket, opened, keyed) = open.Pop();
                 if (bracket != expected)
                     throw new ConfigurationException($"line {line}: '{c}' closes the '{bracket}' of line {opened}");
+                var next = i + 1;
+                while (next < text.Length && text[next] is ' ' or '\t')
+                    next++;
+                if (keyed && At(text, next, ','))
+                    (separated ??= text.ToCharArray())[next] = ' ';
             }
+            if (!char.IsWhiteSpace(c))
+                previous = c;
         }
         if (open.TryPop(out var unclosed))
             throw new ConfigurationException($"line {unclosed.Line}: '{unclosed.Bracket}' is never closed");
-        return commas;
+        return separated is null ? text : new string(separated);
     }
 
-    /// <summary>The same text with those commas made newlines (one character for one: positions in errors stay true).</summary>
-    private static string Newlines(string text, List<int> commas) =>
-        string.Create(text.Length, (text, commas), static (span, state) =>
-        {
-            state.text.AsSpan().CopyTo(span);
-            foreach (var at in state.commas)
-                span[at] = '\n';
-        });
+    /// <summary>Steps <paramref name="i"/> over a comment, a quoted string or a newline (counting it); false for anything else.</summary>
+    private static bool Skipped(string text, ref int i, ref int line)
+    {
+        var c = text[i];
+        if (c == '\n')
+            line++;
+        else if (c == '#' || (c == '/' && At(text, i + 1, '/')))
+            i = SkipTo(text, i, "\n") - 1; // the newline itself is counted on the next turn
+        else if (c == '"' && At(text, i + 1, '"') && At(text, i + 2, '"'))
+            i = SkipQuoted(text, i + 3, "\"\"\"", ref line);
+        else if (c == '"')
+            i = SkipQuoted(text, i + 1, "\"", ref line);
+        else
+            return false;
+        return true;
+    }
 
     private static bool At(string text, int i, char c) => i < text.Length && text[i] == c;
 

@@ -38,7 +38,8 @@ internal static class FaultTags
             if (segment.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
             {
                 var name = segment.ToString();
-                if (Tag(segment[prefix.Length..], $"tag {name}") is not { } effect)
+                // ASCII only: a tag's name goes into its reply's text, and ignore-case would match "ſtall" (long s) for "stall".
+                if (segment.ContainsAnyExceptInRange('!', '~') || Tag(segment[prefix.Length..], $"tag {name}") is not { } effect)
                 {
                     invalid = name;
                     return false;
