@@ -34,10 +34,11 @@ public sealed class FaultsHostTests : IDisposable
     [Fact]
     public async Task A_test_arms_a_fault_its_sender_meets_it_and_disarming_ends_it()
     {
-        using var host = Start("enabled = on");
+        using var host = Start("""enabled = on, rules = [ { name = at-start, when { rcpt = "*@never.test" }, at = rcpt, reply = "450" } ]""");
         var smtp = await host.ListeningPortAsync();
         var mailbox = await MailboxHostTests.MailboxUrlAsync(host);
         Assert.Contains("FAULTS ON", host.Output);
+        Assert.Contains("fault rule at-start at rcpt", host.Output); // every rule named at start
 
         using var armed = await PutAsync(mailbox, """{"rules": [{"name": "retry-me", "when": {"rcpt": "*@flaky.test"}, "at": "rcpt", "reply": "451 4.3.0 Try again later"}]}""");
         Assert.Equal(HttpStatusCode.OK, armed.StatusCode);

@@ -28,7 +28,7 @@ internal sealed record FaultRuleView(
         var effect = rule.Effect;
         var storeThen = effect.Action is FaultAction.StoreThenDisconnect or FaultAction.StoreThenReply;
         return new FaultRuleView(rule.Name, FaultNames.Of(effect.Stage), FaultNames.Of(effect.Action), effect.Reply?.ToString(),
-            effect.For is { } duration ? $"{(long)duration.TotalMilliseconds}ms" : null, effect.Rate, rule.After,
+            effect.For is { } duration ? FaultNames.Of(duration) : null, effect.Rate, rule.After,
             effect.Stage == FaultStage.Bdat ? rule.Chunk : null, effect.AfterStore && !storeThen,
             rule.Probability < 1 ? rule.Probability : null, rule.Every > 1 ? rule.Every : null, rule.Times,
             rule.When.IsEmpty ? null : Conditions.Of(rule.When));

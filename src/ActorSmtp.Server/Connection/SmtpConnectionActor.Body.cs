@@ -51,8 +51,8 @@ internal sealed partial class SmtpConnectionActor
             if (reader.End)
                 return false;
 
-            if (_body.Size >= _bodyFaultAt && !BodyFault(message))
-                return false; // only with faults on is _bodyFaultAt ever below long.MaxValue
+            if (_faults is { } faults && _body.Size >= faults.BodyAt && !BodyFault(message))
+                return false;
             var input = reader.UnreadSpan;
             var output = message.OutputSpace(input.Length);
             var take = BeforeBodyFault(Math.Min(input.Length, output.Length - 1));
@@ -84,7 +84,7 @@ internal sealed partial class SmtpConnectionActor
             message.Fail(new MessageBodyException(cause, refusal.Text)); // the client's fault: the sink is not blamed
             return Finish(refusal, delivered: false);
         }
-        if (_faultRefusal is { } injected)
+        if (_faults?.Refusal is { } injected)
             return Finish(injected, delivered: false); // before the sink's answer: it only abandoned what the fault refused
         if (message.EarlyResult is { } early)
             return Finish(ReplyFor(early), delivered: false);
@@ -117,7 +117,8 @@ internal sealed partial class SmtpConnectionActor
             BeginMessage(_chunks);
         }
         _chunks.StartChunk(chunk.Size);
-        _chunkNumber++;
+        if (_faults is not null)
+            _faults.ChunkNumber++;
         _moreChunks = !chunk.Last;
         StartDataPhase();
         Become(ReceivingBody);

@@ -20,35 +20,46 @@ internal sealed partial class SmtpConnectionActor
 {
     private static readonly SmtpReply UnknownTag = SmtpReply.Create(553, "5.1.3", "Unknown fault tag; see Faults in the README");
 
-    // Every phase, with faults on: the faults since the last message, for its envelope
-    private InjectedFaults? _injected;
-    private List<FaultRuleSettings>? _tagScratch;
-    private bool _connectFaulted;
+    /// <summary>
+    /// What a connection keeps for faults: made only when they are on, so a connection without them holds one null
+    /// reference (idle connections are the server's memory: ~3–6 KB each, load-tests/BENCHMARKS.md).
+    /// </summary>
+    private sealed class ConnectionFaults
+    {
+        public InjectedFaults? Injected; // since the last message ended, for the next envelope
+        public List<FaultRuleSettings>? TagScratch;
+        public bool ConnectChecked;
 
-    // PausedByFault
-    private Action? _afterPause;
-    private ICancelable? _pauseTimer;
-    private long _pauseId;
-    private FaultStage _pauseStage;
+        // PausedByFault
+        public Action? AfterPause;
+        public ICancelable? PauseTimer;
+        public long PauseId;
+        public FaultStage PauseStage;
 
-    // The message being received
-    private FaultRuleSettings? _endOfDataFault;
-    private bool _endOfDataDecided;
-    private bool _endOfDataCarried;
-    private FaultRule? _bodyRule; // armed at the start of data; fires once its octets (and headers) are in
-    private FaultRuleSettings? _bodyTag;
-    private long _bodyFaultAt = long.MaxValue; // the body octets after which _bodyRule or _bodyTag strikes
-    private SmtpReply? _faultRefusal; // a body fault's reply, given at the end of data
-    private int _chunkNumber;
+        // The message being received
+        public FaultRuleSettings? EndOfData;
+        public bool EndOfDataDecided;
+        public bool EndOfDataCarried;
+        public FaultRule? BodyRule; // armed at the start of data; fires once its octets (and headers) are in
+        public FaultRuleSettings? BodyTag;
+        public long BodyAt = long.MaxValue; // the body octets after which BodyRule or BodyTag strikes
+        public SmtpReply? Refusal; // a body fault's reply, given at the end of data
+        public int ChunkNumber;
+    }
+
+    private readonly ConnectionFaults? _faults = settings.Faults is null ? null : new ConnectionFaults();
+
+    /// <summary>The fault state, in the methods that run only with faults on.</summary>
+    private ConnectionFaults Faults => _faults!;
 
     private void OnPausedByFault(object message)
     {
         switch (message)
         {
             case ConnectionProtocol.FaultPauseOver over:
-                if (over.Id == _pauseId && _afterPause is { } resume)
+                if (over.Id == Faults.PauseId && Faults.AfterPause is { } resume)
                 {
-                    _afterPause = null;
+                    Faults.AfterPause = null;
                     resume();
                 }
                 break;
@@ -60,7 +71,7 @@ internal sealed partial class SmtpConnectionActor
                 OnBeforeGreeting(received); // only before the greeting is the socket read during a pause: an early talker
                 break;
             default:
-                if (_pauseStage == FaultStage.Connect)
+                if (Faults.PauseStage == FaultStage.Connect)
                     ElseCloseOnShutdown(message);
                 else
                     ElseFinishWithinGrace(message);
@@ -69,12 +80,12 @@ internal sealed partial class SmtpConnectionActor
     }
 
     /// <summary>The connect stage's rules are still to be asked (after an implicit TLS handshake, they are asked then).</summary>
-    private bool ConnectFaultPending => settings.Faults is not null && !_connectFaulted;
+    private bool ConnectFaultPending => _faults is { ConnectChecked: false };
 
     /// <summary>Before the greeting: a connect fault; true when it took the greeting over.</summary>
     private bool ConnectFault(bool starting)
     {
-        _connectFaulted = true;
+        Faults.ConnectChecked = true;
         if (settings.Faults!.Current.Fire(FaultStage.Connect, new FaultFacts(_transport.RemoteEndPoint.Address)) is not { } fault)
             return false;
         if (starting)
@@ -107,7 +118,7 @@ internal sealed partial class SmtpConnectionActor
                 RefusePending(UnknownTag);
                 return true;
             }
-            fault = _tagScratch!.Find(tag => tag.Effect.Stage == FaultStage.Rcpt);
+            fault = Faults.TagScratch!.Find(tag => tag.Effect.Stage == FaultStage.Rcpt);
         }
         var facts = stage switch
         {
@@ -147,7 +158,7 @@ internal sealed partial class SmtpConnectionActor
                 Process();
             });
         }
-        var chunk = _message is null ? 1 : _chunkNumber + 1;
+        var chunk = _message is null ? 1 : Faults.ChunkNumber + 1;
         var chunkFault = FirstTag(FaultStage.Bdat, chunk) ?? plan.Fire(FaultStage.Bdat, TransactionFacts() with { Chunk = chunk });
         return chunkFault is not null && Inject(chunkFault, RefuseData, resume: () =>
         {
@@ -187,36 +198,36 @@ internal sealed partial class SmtpConnectionActor
     /// <summary>At the start of data: the body fault to watch for, if any (it needs octets, perhaps headers, before it strikes).</summary>
     private void ArmBodyFault()
     {
-        _bodyRule = null;
-        _bodyTag = FirstTag(FaultStage.Body, 1);
-        if (_bodyTag is null)
-            _bodyRule = settings.Faults!.Current.ArmBody(TransactionFacts());
-        _bodyFaultAt = _bodyTag?.After ?? _bodyRule?.Settings.After ?? long.MaxValue;
+        Faults.BodyRule = null;
+        Faults.BodyTag = FirstTag(FaultStage.Body, 1);
+        if (Faults.BodyTag is null)
+            Faults.BodyRule = settings.Faults!.Current.ArmBody(TransactionFacts());
+        Faults.BodyAt = Faults.BodyTag?.After ?? Faults.BodyRule?.Settings.After ?? long.MaxValue;
     }
 
     /// <summary>Octets the decoder may take before the armed body fault must be looked at.</summary>
     private int BeforeBodyFault(int take) =>
-        _bodyFaultAt == long.MaxValue || _bodyFaultAt <= _body.Size ? take : (int)Math.Min(_bodyFaultAt - _body.Size, take);
+        _faults is not { BodyAt: < long.MaxValue } faults || faults.BodyAt <= _body.Size ? take : (int)Math.Min(faults.BodyAt - _body.Size, take);
 
     /// <summary>The armed body fault's octets are in: it strikes (or, its header condition unmet, disarms); false when reading stops.</summary>
     private bool BodyFault(IncomingMessage message)
     {
-        var fault = _bodyTag;
+        var fault = Faults.BodyTag;
         if (fault is null)
         {
-            var rule = _bodyRule!;
+            var rule = Faults.BodyRule!;
             if (rule.Settings.When.Header is not null && !message.HeadersComplete)
                 return true; // not yet known: looked at again with the next octets
             fault = rule.MatchesHeaders(message.Headers) && rule.TryFire() ? rule.Settings : null;
         }
-        _bodyTag = null;
-        _bodyRule = null;
-        _bodyFaultAt = long.MaxValue;
+        Faults.BodyTag = null;
+        Faults.BodyRule = null;
+        Faults.BodyAt = long.MaxValue;
         if (fault is null)
             return true;
         Inject(fault, refuse: reply =>
         {
-            _faultRefusal = reply; // RFC 5321 has no reply in the middle of DATA: the rest is read and dropped, then this
+            Faults.Refusal = reply; // RFC 5321 has no reply in the middle of DATA: the rest is read and dropped, then this
             message.Fail(new MessageBodyException(BodyFailureCause.InjectedFault, "An injected fault refused the message."));
         }, resume: ResumeBody);
         return _phase == ReceivingBody;
@@ -225,22 +236,22 @@ internal sealed partial class SmtpConnectionActor
     /// <summary>The end of data's fault, decided once per message (when its envelope is made, or at the end of data).</summary>
     private FaultRuleSettings? EndOfDataFault(IncomingMessage message)
     {
-        if (_endOfDataDecided)
-            return _endOfDataFault;
-        _endOfDataDecided = true;
-        _endOfDataFault = FirstTag(FaultStage.EndOfData, 1)
+        if (Faults.EndOfDataDecided)
+            return Faults.EndOfData;
+        Faults.EndOfDataDecided = true;
+        Faults.EndOfData = FirstTag(FaultStage.EndOfData, 1)
             ?? settings.Faults!.Current.Fire(FaultStage.EndOfData, TransactionFacts() with { Headers = message.Headers });
-        if (_endOfDataFault is { } fault)
+        if (Faults.EndOfData is { } fault)
             Record(fault); // now, so that a fault after storing is in the stored envelope
-        return _endOfDataFault;
+        return Faults.EndOfData;
     }
 
     /// <summary>The end of data was valid: a fault before storing; true when it took the message over.</summary>
     private bool BeforeStoring(IncomingMessage message)
     {
-        if (_endOfDataCarried || EndOfDataFault(message) is not { Effect.AfterStore: false } fault)
+        if (Faults.EndOfDataCarried || EndOfDataFault(message) is not { Effect.AfterStore: false } fault)
             return false;
-        _endOfDataCarried = true;
+        Faults.EndOfDataCarried = true;
         return CarryOut(fault, refuse: reply =>
         {
             message.Fail(new MessageBodyException(BodyFailureCause.InjectedFault, "An injected fault refused the message."));
@@ -255,9 +266,9 @@ internal sealed partial class SmtpConnectionActor
     /// <summary>The sink stored the message: a fault after storing (the lost acknowledgement); false when there is none.</summary>
     private bool AfterStored(string messageId)
     {
-        if (_endOfDataFault is not { Effect.AfterStore: true } fault || _endOfDataCarried)
+        if (Faults.EndOfData is not { Effect.AfterStore: true } fault || Faults.EndOfDataCarried)
             return false;
-        _endOfDataCarried = true;
+        Faults.EndOfDataCarried = true;
         _message = null; // stored for good: nothing of it is to fail now
         return CarryOut(fault, refuse: reply => Finish(reply, delivered: true), resume: () =>
         {
@@ -313,10 +324,10 @@ internal sealed partial class SmtpConnectionActor
     /// <summary>A stall (bounded by the stage's own deadline) or a delay (not).</summary>
     private void Pause(FaultEffect effect, Action resume)
     {
-        _pauseStage = effect.Stage;
+        Faults.PauseStage = effect.Stage;
         _pausedAt = Environment.TickCount64; // a pause in the body is the server's time, not the client's (ResumeBody)
         Become(PausedByFault);
-        _afterPause = resume;
+        Faults.AfterPause = resume;
         _transport.Send(); // the replies already due (pipelined commands before this one) go out now
         if (effect.Action == FaultAction.Stall)
             _transport.SetDeadline(effect.Stage == FaultStage.Body ? settings.DataTimeout : settings.CommandTimeout);
@@ -324,8 +335,8 @@ internal sealed partial class SmtpConnectionActor
             _transport.ClearDeadline();
         if (effect.For is not { } duration)
             return;
-        var id = ++_pauseId;
-        _pauseTimer = Context.System.Scheduler.ScheduleTellOnceCancelable(duration, Self, new ConnectionProtocol.FaultPauseOver(id), Self);
+        var id = ++Faults.PauseId;
+        Faults.PauseTimer = Context.System.Scheduler.ScheduleTellOnceCancelable(duration, Self, new ConnectionProtocol.FaultPauseOver(id), Self);
     }
 
     /// <summary>A stall outlasted the session's own deadline: it ends as any timeout does (421 4.4.2).</summary>
@@ -345,7 +356,7 @@ internal sealed partial class SmtpConnectionActor
         var action = FaultNames.Of(fault.Effect.Action);
         Log.Info("Fault {0} at {1}: {2} for {3}", fault.Name, stage, action, _transport.RemoteEndPoint);
         Telemetry.SmtpMetrics.FaultInjected(stage, action);
-        (_injected ??= new InjectedFaults()).Add(new InjectedFault(fault.Name, stage, action));
+        (Faults.Injected ??= new InjectedFaults()).Add(new InjectedFault(fault.Name, stage, action));
     }
 
     /// <summary>
@@ -357,7 +368,7 @@ internal sealed partial class SmtpConnectionActor
         if (settings.Faults is null)
             return null;
         EndOfDataFault(message);
-        return _injected ??= new InjectedFaults();
+        return Faults.Injected ??= new InjectedFaults();
     }
 
     /// <summary>
@@ -366,22 +377,22 @@ internal sealed partial class SmtpConnectionActor
     /// </summary>
     private void ForgetTransactionFaults()
     {
-        if (_injected is not { Count: > 0 } injected)
+        if (Faults.Injected is not { Count: > 0 } injected)
             return;
-        _injected = null;
+        Faults.Injected = null;
         foreach (var fault in injected)
             if (fault.Stage is "connect" or "helo" or "starttls" or "auth")
-                (_injected ??= new InjectedFaults()).Add(fault);
+                (Faults.Injected ??= new InjectedFaults()).Add(fault);
     }
 
     /// <summary>A new message: nothing of the last one's faults holds for it.</summary>
     private void ResetMessageFaults()
     {
-        _endOfDataFault = null;
-        _endOfDataDecided = false;
-        _endOfDataCarried = false;
-        _faultRefusal = null;
-        _chunkNumber = 0;
+        Faults.EndOfData = null;
+        Faults.EndOfDataDecided = false;
+        Faults.EndOfDataCarried = false;
+        Faults.Refusal = null;
+        Faults.ChunkNumber = 0;
         ArmBodyFault();
     }
 
@@ -406,7 +417,7 @@ internal sealed partial class SmtpConnectionActor
         {
             if (!recipient.LocalPart.Contains('+') || !TagsOf(recipient, prefix))
                 continue;
-            foreach (var tag in _tagScratch!)
+            foreach (var tag in Faults.TagScratch!)
                 if (tag.Effect.Stage == stage && (stage != FaultStage.Bdat || tag.Chunk == chunk))
                     return tag;
         }
@@ -416,9 +427,9 @@ internal sealed partial class SmtpConnectionActor
     /// <summary>Parses <paramref name="recipient"/>'s tags into the scratch list; false when one is not a valid tag.</summary>
     private bool TagsOf(Mailbox recipient, string prefix)
     {
-        _tagScratch ??= [];
-        _tagScratch.Clear();
-        return FaultTags.TryParse(recipient.LocalPart, prefix, _tagScratch, out _);
+        Faults.TagScratch ??= [];
+        Faults.TagScratch.Clear();
+        return FaultTags.TryParse(recipient.LocalPart, prefix, Faults.TagScratch, out _);
     }
 
     private FaultFacts Facts() =>

@@ -112,7 +112,8 @@ internal sealed partial class SmtpConnectionActor
         _telemetry?.MessageFinished(reply.Code, _body.Size);
         _session.CompleteData(delivered);
         _message = null;
-        _injected = null;
+        if (_faults is not null)
+            _faults.Injected = null; // they were this message's
         ReadCommands();
         return true;
     }
@@ -128,7 +129,8 @@ internal sealed partial class SmtpConnectionActor
         _telemetry?.Queued(reply[..(QueuedPrefix.Length + idLength + 2)], _body.Size);
         _session.CompleteData(delivered: true);
         _message = null;
-        _injected = null;
+        if (_faults is not null)
+            _faults.Injected = null; // they were this message's
         ReadCommands();
     }
 

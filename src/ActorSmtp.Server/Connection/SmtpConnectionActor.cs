@@ -150,7 +150,7 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
     {
         _message?.Fail(new MessageBodyException(BodyFailureCause.ConnectionClosed, "The connection closed before the end of data."));
         _checkTimer?.Cancel();
-        _pauseTimer?.Cancel();
+        _faults?.PauseTimer?.Cancel();
         _transport?.Dispose();
         _telemetry?.End(_session, _tls);
     }

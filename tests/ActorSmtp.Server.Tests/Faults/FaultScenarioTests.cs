@@ -118,6 +118,48 @@ public sealed class FaultScenarioTests
         Assert.Equal(3, stored.Count(e => e.TryGetProperty("faults", out _)));
     }
 
+    [Fact]
+    public async Task Header_and_helo_matchers_pick_their_messages_at_the_end_of_data_and_in_the_body()
+    {
+        await using var server = await TestServer.StartAsync("""
+            actorsmtp.faults { enabled = on, rules = [
+              { name = invoices, when { header { name = "Subject", contains = "INVOICE" } }, at = end-of-data, reply = "554 5.7.1 No invoices" }
+              { name = big-reports, when { header { name = "X-Kind", contains = "report" } }, at = body, after = 2KiB, action = disconnect }
+              { name = lab, when { helo = "lab-*" }, at = mail, reply = "451 4.3.0 Lab closed" }
+            ] }
+            """);
+
+        var invoice = await Record.ExceptionAsync(() => SendAsync(server, MimeMessages.Create("Your invoice 7", "b")));
+        var report = MimeMessages.Create("weekly", new string('r', 8000));
+        report.Headers.Add("X-Kind", "Report, weekly");
+        var dropped = await Record.ExceptionAsync(() => SendAsync(server, report));
+        var lab = await Record.ExceptionAsync(() => SendAsync(server, MimeMessages.Create("hello", "b"), helo: "lab-7.test"));
+        await SendAsync(server, MimeMessages.Create("hello", "b")); // none of them
+
+        Assert.Equal(554, (int)Assert.IsType<SmtpCommandException>(invoice).StatusCode);
+        Assert.True(dropped is IOException or SmtpProtocolException or ServiceNotConnectedException, $"{dropped}");
+        Assert.Equal(451, (int)Assert.IsType<SmtpCommandException>(lab).StatusCode);
+        Assert.Single(server.StoredMessages());
+    }
+
+    [Fact]
+    public async Task Probability_fires_for_about_that_share_of_matches()
+    {
+        await using var server = await TestServer.StartAsync("""
+            actorsmtp.limits.max-errors = 1000
+            actorsmtp.faults { enabled = on, rules = [ { when { rcpt = "*@x.test" }, at = rcpt, reply = "451 4.3.0 Sometimes", probability = 0.5 } ] }
+            """);
+        await using var client = await RawSmtpClient.GreetedAsync(server.EndPoint);
+
+        await client.SendAsync("MAIL FROM:<a@b.test>\r\n" + string.Concat(Enumerable.Range(0, 200).Select(i => $"RCPT TO:<r{i}@x.test>\r\n")));
+        await client.ExpectAsync("250 2.1.0");
+        var refused = 0;
+        for (var i = 0; i < 200; i++)
+            refused += (await client.ReadReplyAsync())[^1].StartsWith("451") ? 1 : 0;
+
+        Assert.InRange(refused, 50, 150); // binomial(200, 0.5): outside this range once in 10^12 runs
+    }
+
     /// <summary>Postfix's smtp-source: <paramref name="messages"/> messages over one session, 1 KB each.</summary>
     private static async Task<(int Exit, string Output)> SmtpSourceAsync(TestServer server, int messages)
     {
@@ -141,6 +183,14 @@ public sealed class FaultScenarioTests
             throw;
         }
         return (process.ExitCode, await stdout + await stderr);
+    }
+
+    private static async Task SendAsync(TestServer server, MimeKit.MimeMessage message, string helo = "client.test")
+    {
+        using var client = new SmtpClient { Timeout = 10_000, LocalDomain = helo };
+        await client.ConnectAsync(server.EndPoint.Address.ToString(), server.EndPoint.Port, SecureSocketOptions.None);
+        await client.SendAsync(message);
+        await client.DisconnectAsync(quit: true);
     }
 
     private static async Task<bool> TrySendAsync(TestServer server, MimeKit.MimeMessage message)
