@@ -36,8 +36,10 @@ public sealed class DependencyDirectionTests
         ["ActorSmtp.Sinks.File"] = ["ActorSmtp.Abstractions"],
         ["ActorSmtp.Sinks.AzureBlob"] = ["ActorSmtp.Abstractions"],
         ["ActorSmtp.Policies"] = ["ActorSmtp.Abstractions"],
+        ["ActorSmtp.Dns"] = [],
+        ["ActorSmtp.MessageAuthentication"] = ["ActorSmtp.Abstractions", "ActorSmtp.Dns"],
         ["ActorSmtp.Sinks.Relay"] = ["ActorSmtp.Abstractions"],
-        ["ActorSmtp.Server"] = ["ActorSmtp.Protocol", "ActorSmtp.Abstractions"],
+        ["ActorSmtp.Server"] = ["ActorSmtp.Protocol", "ActorSmtp.Abstractions", "ActorSmtp.MessageAuthentication", "ActorSmtp.Dns"],
         ["ActorSmtp.Cluster"] = ["ActorSmtp.Protocol", "ActorSmtp.Abstractions", "ActorSmtp.Server"],
         // The mailbox reads the file sink's folder and event; Server for settings, password hashes and their errors.
         ["ActorSmtp.Mailbox"] = ["ActorSmtp.Protocol", "ActorSmtp.Abstractions", "ActorSmtp.Sinks.File", "ActorSmtp.Server"],
