@@ -22,7 +22,7 @@ public sealed class RelaySettingsTests
         Assert.Null(settings.Auth);
         Assert.Empty(settings.DnsServers);
         Assert.Equal(TimeSpan.FromSeconds(5), settings.DnsTimeout);
-        Assert.Equal(Dns.GetHostName(), settings.HeloName);
+        Assert.Equal(System.Net.Dns.GetHostName(), settings.HeloName);
         Assert.Equal((TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(60)), (settings.ConnectTimeout, settings.CommandTimeout));
         Assert.Equal((4, TimeSpan.FromSeconds(30)), (settings.MaxPerDestination, settings.Idle));
     }
