@@ -8,5 +8,6 @@ var root = new RootCommand("ActorSmtp load generator: SMTP load against a loopba
     ProbeCommands.BigMessage(),
     ProbeCommands.Slowloris(),
     ProbeCommands.AwaitLatency(),
+    DkimMessageCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

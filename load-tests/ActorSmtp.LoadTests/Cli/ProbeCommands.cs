@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ActorSmtp.LoadTests.Clients;
 using ActorSmtp.LoadTests.Probes;
 using ActorSmtp.LoadTests.Scenarios;
 
@@ -40,14 +41,17 @@ internal static class ProbeCommands
         var pid = new Option<int>("--pid") { Description = "server process whose RSS is measured", Required = true };
         var maxIncrease = new Option<string>("--max-rss-increase") { DefaultValueFactory = _ => "32m" };
         var timeout = new Option<string>("--timeout") { DefaultValueFactory = _ => "300s" };
+        var file = new Option<string?>("--message-file") { Description = "send this message (e.g. a signed one from dkim-message) instead of a generated body" };
+        var mailFrom = new Option<string>("--mail-from") { DefaultValueFactory = _ => MessageBodies.Sender };
         var command = new Command("big", "Send one large message and report how much the server's RSS grew")
         {
-            Target, size, pid, maxIncrease, timeout,
+            Target, size, pid, maxIncrease, timeout, file, mailFrom,
         };
         command.SetAction((options, cancel) => Guarded(options.GetValue(timeout)!, cancel, token =>
             new BigMessageProbe(
                 LoopbackTarget.Parse(options.GetValue(Target)!), UnitText.ParseBytes(options.GetValue(size)!), options.GetValue(pid),
                 UnitText.ParseBytes(options.GetValue(maxIncrease)!) / 1024, UnitText.ParseDuration(options.GetValue(timeout)!))
+            { MessageFile = options.GetValue(file), MailFrom = options.GetValue(mailFrom)! }
                 .RunAsync(Console.Out, token)));
         return command;
     }

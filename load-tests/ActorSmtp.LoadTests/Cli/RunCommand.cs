@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ActorSmtp.LoadTests.Clients;
 using ActorSmtp.LoadTests.Reports;
 using ActorSmtp.LoadTests.Running;
 using ActorSmtp.LoadTests.Scenarios;
@@ -16,6 +17,8 @@ internal static class RunCommand
     private static readonly Option<string> Client = new("--client") { Description = "raw (pipelining socket), mailkit, or bdat (the raw client sending BDAT chunks, RFC 3030)", DefaultValueFactory = _ => "raw" };
     private static readonly Option<string> Tls = new("--tls") { Description = "none, starttls or implicit (mailkit client only)", DefaultValueFactory = _ => "none" };
     private static readonly Option<string> Size = new("--size") { Description = "message size or weighted mix: 1k | 100k | 1k:80,10k:15,1m:5", DefaultValueFactory = _ => "1k" };
+    private static readonly Option<string?> MessageFile = new("--message-file") { Description = "send this message (CRLF lines, e.g. from dkim-message) instead of generated ones; overrides --size" };
+    private static readonly Option<string?> MailFrom = new("--mail-from") { Description = "the MAIL FROM address", DefaultValueFactory = _ => MessageBodies.Sender };
     private static readonly Option<int> Recipients = new("--recipients") { Description = "RCPT TO per message", DefaultValueFactory = _ => 1 };
     private static readonly Option<int> PerConnection = new("--messages-per-connection") { Description = "1 = a new connection per message", DefaultValueFactory = _ => 100 };
     private static readonly Option<long?> MaxMessages = new("--max-messages") { Description = "stop after this many messages" };
@@ -31,7 +34,7 @@ internal static class RunCommand
     {
         var command = new Command("run", "Run load scenarios and write report.md, report.html and CSV files")
         {
-            Target, ScenarioFiles, Name, Load, Client, Tls, Size, Recipients, PerConnection, MaxMessages, MaxSessions,
+            Target, ScenarioFiles, Name, Load, Client, Tls, Size, MessageFile, MailFrom, Recipients, PerConnection, MaxMessages, MaxSessions,
             ConnectTimeout, IoTimeout, MinRps, MaxP99Ms, MaxErrorRate, Out,
         };
         command.SetAction(RunAsync);
@@ -90,7 +93,9 @@ internal static class RunCommand
                 Load = new LoadPlan(load.Select(LoadSimulation.Parse).ToArray()),
                 Client = Enum.Parse<ClientKind>(options.GetValue(Client)!, ignoreCase: true),
                 Tls = Enum.Parse<TlsMode>(options.GetValue(Tls)!, ignoreCase: true),
-                Size = MessageSizeMix.Parse(options.GetValue(Size)!),
+                Size = options.GetValue(MessageFile) is { } file ? MessageSizeMix.Fixed(new FileInfo(file).Length) : MessageSizeMix.Parse(options.GetValue(Size)!),
+                MessageFile = options.GetValue(MessageFile) is { } path ? File.ReadAllBytes(path) : null,
+                MailFrom = options.GetValue(MailFrom)!,
                 Recipients = options.GetValue(Recipients),
                 MessagesPerConnection = options.GetValue(PerConnection),
                 MaxMessages = options.GetValue(MaxMessages),

@@ -21,12 +21,12 @@ internal sealed class MessageBodies
     private readonly Dictionary<long, byte[]> _text;
     private readonly Dictionary<long, byte[]> _bdat;
 
-    public MessageBodies(MessageSizeMix sizes, int recipients)
+    public MessageBodies(MessageSizeMix sizes, int recipients, byte[]? file = null)
     {
         Recipients = Enumerable.Range(1, recipients).Select(i => $"rcpt{i}@localhost").ToArray();
         var headers = Encoding.ASCII.GetBytes(
             $"From: <{Sender}>\r\nTo: <{Recipients[0]}>\r\nSubject: ActorSmtp load test\r\n\r\n");
-        _wire = sizes.Sizes.ToDictionary(s => s, s => WireMessage(headers, s));
+        _wire = file is null ? sizes.Sizes.ToDictionary(s => s, s => WireMessage(headers, s)) : new() { [file.Length] = Terminated(file) };
         _text = sizes.Sizes.ToDictionary(s => s, s => Lines(Math.Max(2, s - MimeOverhead)));
         _bdat = _wire.ToDictionary(w => w.Key, w => Encoding.ASCII.GetBytes($"BDAT {w.Value.Length - TerminatorLength} LAST\r\n"));
     }
@@ -74,6 +74,15 @@ internal sealed class MessageBodies
             destination[position + line - 1] = (byte)'\n';
             position += line;
         }
+    }
+
+    /// A message file as DATA sends it: lines starting with '.' doubled (RFC 5321 §4.5.2), then ".\r\n".
+    private static byte[] Terminated(byte[] message)
+    {
+        var text = Encoding.Latin1.GetString(message).Replace("\r\n.", "\r\n..");
+        if (text.StartsWith('.'))
+            text = "." + text;
+        return Encoding.Latin1.GetBytes(text + (text.EndsWith("\r\n") ? "" : "\r\n") + ".\r\n");
     }
 
     private static byte[] WireMessage(byte[] headers, long size)

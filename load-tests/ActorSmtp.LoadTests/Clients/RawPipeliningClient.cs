@@ -19,7 +19,7 @@ internal sealed class RawPipeliningClient : ILoadClient
     private readonly StepLatencies _latencies;
     private readonly CancellationToken _stop;
     private readonly byte[] _ehlo = "EHLO localhost\r\n"u8.ToArray();
-    private readonly byte[] _mailFrom = Encoding.ASCII.GetBytes($"MAIL FROM:<{MessageBodies.Sender}>\r\n");
+    private readonly byte[] _mailFrom;
     private readonly byte[][] _rcptTo;
     private readonly byte[] _data = "DATA\r\n"u8.ToArray();
     private readonly byte[] _pipelinedEnvelope;
@@ -33,6 +33,7 @@ internal sealed class RawPipeliningClient : ILoadClient
     public RawPipeliningClient(ScenarioSettings settings, MessageBodies bodies, StepLatencies latencies, CancellationToken stop)
     {
         (_settings, _bodies, _latencies, _stop) = (settings, bodies, latencies, stop);
+        _mailFrom = Encoding.ASCII.GetBytes($"MAIL FROM:<{settings.MailFrom}>\r\n");
         _rcptTo = bodies.Recipients.Select(r => Encoding.ASCII.GetBytes($"RCPT TO:<{r}>\r\n")).ToArray();
         _chunked = settings.Client == ClientKind.Bdat;
         _pipelinedEnvelope = [.. _mailFrom, .. _rcptTo.SelectMany(r => r), .. _chunked ? [] : _data];

@@ -21,7 +21,7 @@ internal sealed class ScenarioRun : IDisposable
     public ScenarioRun(ScenarioSettings settings, CancellationToken cancel)
     {
         Settings = settings;
-        Bodies = new MessageBodies(settings.Size, settings.Recipients);
+        Bodies = new MessageBodies(settings.Size, settings.Recipients, settings.MessageFile);
         Budget = new MessageBudget(settings.MaxMessages);
         var hardLimit = settings.Load.Duration + settings.IoTimeout + Grace;
         Timeline = new ThroughputTimeline((int)Math.Ceiling(hardLimit.TotalSeconds) + 1);

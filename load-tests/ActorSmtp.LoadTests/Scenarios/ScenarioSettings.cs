@@ -30,6 +30,13 @@ internal sealed record ScenarioSettings
     public TlsMode Tls { get; init; } = TlsMode.None;
     public MessageSizeMix Size { get; init; } = MessageSizeMix.Fixed(1024);
     public int Recipients { get; init; } = 1;
+
+    /// A complete message (CRLF line ends) sent instead of the generated ones, e.g. one signed with DKIM
+    /// (<c>dkim-message</c>); its length is then the only size.
+    public byte[]? MessageFile { get; init; }
+
+    /// The reverse path of every MAIL FROM.
+    public string MailFrom { get; init; } = Clients.MessageBodies.Sender;
     /// 1 = a new connection for every message.
     public int MessagesPerConnection { get; init; } = 100;
     /// Stops the scenario early once this many messages were started.
