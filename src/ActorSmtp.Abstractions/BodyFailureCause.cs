@@ -35,4 +35,7 @@ public enum BodyFailureCause
 
     /// <summary>A fault <c>actorsmtp.faults</c> injected on purpose ended the transaction: nothing the sink did.</summary>
     InjectedFault,
+
+    /// <summary>The server refused the message after its end of data (a DMARC p=reject failure, <c>dmarc-reject = reject</c>): nothing the sink did.</summary>
+    Refused,
 }

@@ -33,7 +33,9 @@ public sealed record EnvelopeDocument(
     // What the policies attached; absent when none did, so documents without policies are as before.
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, string>? Tags = null,
     // The faults actorsmtp.faults injected on the way to it; absent when none was.
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<InjectedFault>? Faults = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<InjectedFault>? Faults = null,
+    // Who really sent it (SPF, DKIM, DMARC, ARC, blocklists); absent when every check is off.
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] AuthenticationResults? Authentication = null)
 {
     private static readonly JsonSerializerOptions Options = new()
     {
@@ -68,7 +70,8 @@ public sealed record EnvelopeDocument(
         envelope.Tls,
         envelope.AuthenticatedAs,
         envelope.Tags,
-        envelope.Faults is { Count: > 0 } faults ? [.. faults] : null);
+        envelope.Faults is { Count: > 0 } faults ? [.. faults] : null,
+        envelope.Authentication?.Results);
 
     /// <summary>An address and port; the address as text, so IPv4 and IPv6 read naturally.</summary>
     public sealed record Endpoint(string Address, int Port)

@@ -18,6 +18,9 @@ namespace ActorSmtp.Sinks;
 /// <param name="AuthenticatedAs">The identity the client proved with AUTH, or null.</param>
 /// <param name="Tags">What the policies attached (<c>AcceptWith</c>: a tenant, a customer id), or null when none did.</param>
 /// <param name="Faults">The faults <c>actorsmtp.faults</c> injected on the way to this message, or null when none was.</param>
+/// <param name="Authentication">Who really sent it (<c>actorsmtp.authentication</c>, <c>actorsmtp.dnsbl</c>), or null when
+/// every check is off. DKIM, DMARC and ARC are known at the end of data: read <see cref="AuthenticationState.Results"/>
+/// once the body has ended (before, it holds the SPF and blocklist results only).</param>
 public sealed record SmtpEnvelope(
     string MessageId,
     DateTimeOffset ReceivedAt,
@@ -31,4 +34,5 @@ public sealed record SmtpEnvelope(
     TlsInfo? Tls = null,
     string? AuthenticatedAs = null,
     IReadOnlyDictionary<string, string>? Tags = null,
-    IReadOnlyList<InjectedFault>? Faults = null);
+    IReadOnlyList<InjectedFault>? Faults = null,
+    AuthenticationState? Authentication = null);

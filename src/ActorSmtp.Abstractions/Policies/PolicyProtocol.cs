@@ -35,6 +35,8 @@ public static class PolicyProtocol
     /// <param name="AuthenticatedAs">The identity AUTH proved, or null.</param>
     /// <param name="Tls">The TLS session, or null in plain text.</param>
     /// <param name="Tags">The tags earlier verdicts of this session and transaction attached.</param>
+    /// <param name="Authentication">The SPF result (from MAIL on) and the blocklist lookups of <c>actorsmtp.authentication</c>
+    /// and <c>actorsmtp.dnsbl</c>; null when neither is on.</param>
     public sealed record Check(
         long Id,
         PolicyStage Stage,
@@ -47,7 +49,8 @@ public static class PolicyProtocol
         IReadOnlyList<string>? Recipients = null,
         string? AuthenticatedAs = null,
         TlsInfo? Tls = null,
-        IReadOnlyDictionary<string, string>? Tags = null);
+        IReadOnlyDictionary<string, string>? Tags = null,
+        AuthenticationResults? Authentication = null);
 
     /// <summary>A policy's decision about one check.</summary>
     public abstract record Verdict;

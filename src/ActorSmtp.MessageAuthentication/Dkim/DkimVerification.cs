@@ -18,6 +18,7 @@ public sealed class DkimVerification : IDisposable
     private readonly TimeProvider _time;
     private readonly SignedMessage _message;
     private List<Pending>? _pending;
+    private MimeMessage? _headers; // parsed once, when the block has a DKIM-Signature
 
     /// <param name="maxHeaderBytes">The server's max-header-size: a longer block is refused anyway, so nothing is verified.</param>
     public DkimVerification(IDnsLookup dns, int maxHeaderBytes, TimeProvider? time = null)
@@ -33,7 +34,7 @@ public sealed class DkimVerification : IDisposable
         var wasInBody = _message.InBody;
         var body = _message.Append(bytes);
         if (!wasInBody && _message.InBody)
-            _pending = FindSignatures(_message.HeaderBlock);
+            _pending = FindSignatures(_message.HeaderBlock, inBody: true);
         if (_pending is null || body.IsEmpty)
             return;
         foreach (var signature in _pending)
@@ -44,10 +45,9 @@ public sealed class DkimVerification : IDisposable
     public async ValueTask<IReadOnlyList<DkimCheck>> CompleteAsync(CancellationToken ct = default)
     {
         if (!_message.InBody && !_message.Overflowed)
-            _pending = FindSignatures(Terminated(_message.HeaderBlock)); // a message of headers only
-        if (_pending is not { Count: > 0 } pending)
+            _pending = FindSignatures(_message.HeaderBlock, inBody: false); // a message of headers only
+        if (_pending is not { Count: > 0 } pending || _headers is not { } headers)
             return [];
-        var headers = LoadHeaders(_message.HeaderBlock, _message.InBody);
         var checks = new DkimCheck[pending.Count];
         for (var i = 0; i < pending.Count; i++)
             checks[i] = await VerifyAsync(pending[i], headers, ct).ConfigureAwait(false);
@@ -92,12 +92,13 @@ public sealed class DkimVerification : IDisposable
 
     private static readonly HeaderSignature Verifier = new();
 
-    private static List<Pending> FindSignatures(ReadOnlyMemory<byte> headerBlock)
+    private List<Pending> FindSignatures(ReadOnlyMemory<byte> headerBlock, bool inBody)
     {
         var pending = new List<Pending>();
         if (!Contains(headerBlock.Span, "dkim-signature:"u8))
             return pending; // most mail: no MimeKit parse at all
-        foreach (var field in LoadHeaders(headerBlock, inBody: true).Headers)
+        _headers = LoadHeaders(headerBlock, inBody);
+        foreach (var field in _headers.Headers)
         {
             if (field.Id != HeaderId.DkimSignature || pending.Count == MaxSignatures)
                 continue;

@@ -56,6 +56,9 @@ public sealed record ActorSmtpSettings
     /// <summary>Scripted faults (<c>actorsmtp.faults</c>): off by default, and then no rule is ever evaluated.</summary>
     public FaultSettings Faults { get; init; } = FaultSettings.Off;
 
+    /// <summary>SPF, DKIM, DMARC, ARC and the blocklists (<c>actorsmtp.authentication</c>, <c>dnsbl</c>, <c>dns</c>): all off by default.</summary>
+    public AuthenticationSettings Authentication { get; init; } = AuthenticationSettings.Off;
+
     /// <summary>Every sink the server runs: the default, the routes' sinks, their fallbacks and fan-out members.</summary>
     public required IReadOnlyDictionary<string, SinkSettings> Sinks { get; init; }
 
@@ -127,6 +130,7 @@ public sealed record ActorSmtpSettings
                 .. sinks.Routes.Select(r => r.Sink).Prepend(root.Name("sink")).Distinct().SelectMany(s => PolicyConfiguration.OfSink(sinks.Sinks[s]))],
             // A rule that matches everyone can only hurt this machine's own clients when every listener is on loopback.
             Faults = FaultConfiguration.Read(root, loopbackOnly: endpoints.All(e => e.IsLoopback)),
+            Authentication = AuthenticationSettings.From(root),
             SinkResponseDeadline = sinks.ResponseDeadline() + TimeSpan.FromSeconds(1),
             ClusterEnabled = root.Config.HasPath("cluster.enabled") && root.Section("cluster").Bool("enabled"),
         };

@@ -20,6 +20,7 @@ internal static class ConfigSchema
         ("routes", """domains = [], addresses = [], sink = "" """),
         ("auth.users", """name = "", password-hash = "" """),
         ("mailbox.auth.users", """name = "", password-hash = "" """),
+        ("dnsbl", """zone = "", reply = "", weight = 1 """),
         ("tls.certificates", """names = [], certificate = "", key = "", pfx = "", password = "" """),
     ];
 

@@ -25,7 +25,8 @@ internal sealed record ConnectionSettings(
     ProxyProtocolVersions? Proxy = null,
     PolicyChain? Policies = null,
     IReadOnlyList<System.Net.IPNetwork>? Relaying = null,
-    Faults.FaultBook? Faults = null)
+    Faults.FaultBook? Faults = null,
+    SenderAuthentication.SenderChecks? Checks = null)
 {
     /// <summary>Clients that may send to any domain (<c>relay-networks</c>).</summary>
     public IReadOnlyList<System.Net.IPNetwork> RelayNetworks { get; } = Relaying ?? [];
@@ -41,18 +42,20 @@ internal sealed record ConnectionSettings(
     /// <param name="authenticator">The authenticator when an endpoint offers AUTH.</param>
     public static IReadOnlyList<ConnectionSettings> ForEndpoints(
         ActorSmtpSettings settings, IActorRef sink, CertificateStore? tls = null, IActorRef? authenticator = null,
-        PolicyChain? policies = null, Faults.FaultBook? faults = null)
+        PolicyChain? policies = null, Faults.FaultBook? faults = null, SenderAuthentication.SenderChecks? checks = null)
     {
         var upgrade = tls is null ? null : new TlsUpgrade(tls, settings.Tls.HandshakeTimeout); // shared by the endpoints
-        return settings.Endpoints.Select(endpoint => From(settings, endpoint, sink, upgrade, authenticator, policies, faults)).ToArray();
+        return settings.Endpoints.Select(endpoint => From(settings, endpoint, sink, upgrade, authenticator, policies, faults, checks)).ToArray();
     }
 
     private static ConnectionSettings From(
         ActorSmtpSettings settings, EndpointSettings endpoint, IActorRef sink, TlsUpgrade? tls, IActorRef? authenticator,
-        PolicyChain? policies, Faults.FaultBook? faults) =>
-        new(settings.SessionOptions(endpoint, (policies?.SessionStages ?? CheckedStages.None) | (faults is null ? CheckedStages.None : FaultStages)), settings.CommandTimeout, settings.DataTimeout, settings.SinkResponseDeadline, sink,
+        PolicyChain? policies, Faults.FaultBook? faults, SenderAuthentication.SenderChecks? checks) =>
+        new(settings.SessionOptions(endpoint, (policies?.SessionStages ?? CheckedStages.None) | (faults is null ? CheckedStages.None : FaultStages)
+                | (checks is { Spf: true } ? CheckedStages.MailFrom : CheckedStages.None)), // MAIL waits for its SPF result
+            settings.CommandTimeout, settings.DataTimeout, settings.SinkResponseDeadline, sink,
             endpoint.Tls == EndpointTls.None ? null : tls, endpoint.Tls == EndpointTls.Implicit,
-            authenticator, settings.Auth.FailureDelay, settings.Protection, endpoint.ProxyProtocol, policies, settings.RelayNetworks, faults);
+            authenticator, settings.Auth.FailureDelay, settings.Protection, endpoint.ProxyProtocol, policies, settings.RelayNetworks, faults, checks);
 
     // With faults on, HELO, MAIL and RCPT wait as for a policy: a fault may answer them instead (rules can change at run time).
     private const CheckedStages FaultStages = CheckedStages.Helo | CheckedStages.MailFrom | CheckedStages.RcptTo;

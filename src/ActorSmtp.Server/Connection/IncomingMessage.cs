@@ -83,6 +83,28 @@ internal sealed class IncomingMessage(string id, DateTimeOffset receivedAt, int 
         return MarkSent(envelope, new MessageBody(TakeHeld()));
     }
 
+    /// <summary>
+    /// Sends a message held in memory after <paramref name="rewrite"/> changed its bytes (add-authentication-results:
+    /// one header prepended, forged ones removed); the sink's headers are those of the rewritten bytes.
+    /// </summary>
+    public SinkProtocol.Store CompleteRewritten(SmtpEnvelope envelope, Func<ReadOnlyMemory<byte>, byte[]> rewrite)
+    {
+        Emit();
+        var held = TakeHeld();
+        var whole = new byte[held.Sum(chunk => chunk.Length)];
+        var at = 0;
+        foreach (var chunk in held)
+        {
+            chunk.Span.CopyTo(whole.AsSpan(at));
+            at += chunk.Length;
+        }
+        var rewritten = rewrite(whole);
+        var sniffer = new HeaderBlockSniffer(Math.Max(maxHeaderBytes, rewritten.Length));
+        sniffer.Append(rewritten, 0, rewritten.Length);
+        _parsed = sniffer.Parse();
+        return MarkSent(envelope, new MessageBody([rewritten]));
+    }
+
     /// <summary>The end of data was valid: the body stream completes once the last chunk is through.</summary>
     public bool TryComplete()
     {

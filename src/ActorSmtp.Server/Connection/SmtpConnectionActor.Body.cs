@@ -38,6 +38,8 @@ internal sealed partial class SmtpConnectionActor
         _message = new IncomingMessage(MessageIds.Next(), DateTimeOffset.UtcNow, settings.Limits.MaxHeaderSize);
         if (settings.Faults is not null)
             ResetMessageFaults();
+        if (settings.Checks is not null)
+            BeginChecks();
     }
 
     /// <summary>Decodes body bytes from <paramref name="reader"/>; false when it must wait (more input, sink, room).</summary>
@@ -61,11 +63,16 @@ internal sealed partial class SmtpConnectionActor
             if (!message.IsDiscarding && _body.Size > settings.Session.MaxMessageSize)
                 message.Fail(new MessageBodyException(BodyFailureCause.MessageTooLarge, "The message exceeds the size limit.")); // counted, not buffered (RFC 1870)
             else
+            {
                 message.Commit(written);
+                if (settings.Checks is not null && !message.IsDiscarding)
+                    Tap(output[..written]);
+            }
             if (message.HeaderTooLarge && !message.IsDiscarding)
                 message.Fail(new MessageBodyException(BodyFailureCause.HeaderTooLarge, "The header block exceeds max-header-size.")); // refused at the end
 
-            if (!message.StoreSent && !message.IsDiscarding && message.HeadersComplete && !_body.IsComplete)
+            if (!message.StoreSent && !message.IsDiscarding && message.HeadersComplete && !_body.IsComplete
+                && (settings.Checks is null || !HoldsForHeader(message)))
                 SendToSink(message.StartStreaming(Envelope(message)));
         }
         return _moreChunks ? EndOfChunk() : EndOfData(message);
@@ -98,8 +105,12 @@ internal sealed partial class SmtpConnectionActor
     /// <summary>Completes the body (it may have to wait for room) and waits for the sink; false: reading stops.</summary>
     private bool StoreAtEndOfData(IncomingMessage message)
     {
+        if (settings.Checks is not null && VerifyAtEndOfData(message))
+            return false; // the body completes (or fails) once DKIM, DMARC and ARC are known
         if (!message.StoreSent)
-            SendToSink(message.CompleteInMemory(Envelope(message)));
+            SendToSink(settings.Checks is not null && ResultsHeader(message) is { } header
+                ? message.CompleteRewritten(Envelope(message), header)
+                : message.CompleteInMemory(Envelope(message)));
         else if (!message.TryComplete())
             return WaitForRoom(message);
 
@@ -155,7 +166,7 @@ internal sealed partial class SmtpConnectionActor
             message.Id, message.ReceivedAt, transaction.From?.ToString() ?? "", recipients,
             _transport.RemoteEndPoint, _transport.LocalEndPoint, _session.HeloName ?? "",
             transaction.Parameters.SmtpUtf8, transaction.Parameters.Body == BodyType.EightBitMime, _tls, _session.AuthenticatedAs,
-            Tags(), InjectedSoFar(message));
+            Tags(), InjectedSoFar(message), _authentication);
     }
 
     /// <summary>

@@ -115,6 +115,11 @@ internal sealed partial class SmtpConnectionActor
     {
         if (ConnectFaultPending && !(starting && settings.ImplicitTls) && ConnectFault(starting))
             return;
+        if (ClientCheckPending && !(starting && settings.ImplicitTls)) // the blocklists first: a listed client costs no policy
+        {
+            CheckClient(starting);
+            return;
+        }
         if (ConnectCheckPending && !(starting && settings.ImplicitTls)) // implicit TLS: checked after the handshake
         {
             CheckConnect(starting);
@@ -122,7 +127,7 @@ internal sealed partial class SmtpConnectionActor
         }
         var delay = settings.Limits.GreetingDelay;
         var delayed = delay > TimeSpan.Zero;
-        if (!delayed && !ConnectCheckPending && !ConnectFaultPending)
+        if (!delayed && !ConnectCheckPending && !ConnectFaultPending && !ClientCheckPending)
             Reply(settings.Session.Replies.Greeting);
         var wait = delayed ? delay : settings.CommandTimeout;
         if (!starting)

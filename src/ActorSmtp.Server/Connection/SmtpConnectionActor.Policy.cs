@@ -107,6 +107,8 @@ internal sealed partial class SmtpConnectionActor
     private void ContinuePending(bool inLoop)
     {
         var pending = _session.Pending!;
+        if (CheckSender(pending))
+            return; // SPF first: the policies see its result
         var stage = pending.Stage switch
         {
             CheckedStages.Helo => PolicyStage.Helo,
@@ -265,6 +267,6 @@ internal sealed partial class SmtpConnectionActor
         return new PolicyProtocol.Check(0, stage, _transport.RemoteEndPoint, _transport.LocalEndPoint,
             HeloName: pending?.Stage == CheckedStages.Helo ? pending.HeloName : _session.HeloName,
             MailFrom: from, Parameters: pending?.ParameterText ?? "", Recipient: stage == PolicyStage.RcptTo ? recipient : null,
-            Recipients: recipients, AuthenticatedAs: _session.AuthenticatedAs, Tls: _tls);
+            Recipients: recipients, AuthenticatedAs: _session.AuthenticatedAs, Tls: _tls, Authentication: KnownResults());
     }
 }

@@ -54,7 +54,7 @@ internal sealed partial class SmtpConnectionActor
     private void OnImplicitTlsEstablished(TlsInfo info)
     {
         _tls = info;
-        if (settings.Proxy is not null || ConnectCheckPending || ConnectFaultPending)
+        if (settings.Proxy is not null || ConnectCheckPending || ConnectFaultPending || ClientCheckPending)
         {
             // Behind a proxy the greeting waited for the handshake that followed the PROXY header; with a connect
             // policy it waits for its verdict, asked now that a refusal can be written over TLS.

@@ -24,6 +24,9 @@ namespace ActorSmtp.Server.Connection;
 /// <code>
 /// Opening.cs     Starting → [AwaitingProxyHeader → AwaitingAdmission] → [ImplicitTlsHandshake] → [CheckingConnect] → [DelayingGreeting] → Commands;
 ///                a byte before the greeting (early talker): 554 → Closing; a refused client: 421 → Closing
+/// SenderChecks.cs  (actorsmtp.authentication, dnsbl on) [CheckingClient] before CheckingConnect → the greeting | Closing (the zone's 554);
+///                Commands → CheckingSender (MAIL, SPF) → its policies | Commands (550 5.7.23);
+///                ReceivingBody → VerifyingMessage (end of data: DKIM, DMARC, ARC) → AwaitingSinkResult | Commands (550 5.7.1)
 /// Policy.cs      CheckingConnect → the greeting | Closing (554, 421);  Commands → CheckingPolicy (HELO, MAIL, RCPT) → Commands
 /// Commands.cs    Commands → ReceivingBody (DATA, BDAT) | UpgradingTls (STARTTLS) | Authenticating (AUTH) | Closing (QUIT, 421);
 ///                Authenticating → Commands (the verdict's reply) | Closing (too many failures)
@@ -73,6 +76,9 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
     private static readonly Phase Authenticating = new("authenticating", static (actor, message) => actor.OnAuthenticating(message));
     private static readonly Phase CheckingConnect = new("checking the client", static (actor, message) => actor.OnCheckingConnect(message));
     private static readonly Phase CheckingPolicy = new("checking a policy", static (actor, message) => actor.OnCheckingPolicy(message));
+    private static readonly Phase CheckingClient = new("checking the blocklists", static (actor, message) => actor.OnCheckingClient(message));
+    private static readonly Phase CheckingSender = new("checking SPF", static (actor, message) => actor.OnCheckingSender(message));
+    private static readonly Phase VerifyingMessage = new("verifying DKIM, DMARC, ARC", static (actor, message) => actor.OnVerifyingMessage(message));
     private static readonly Phase ReceivingBody = new("receiving a body", static (actor, message) => actor.OnReceivingBody(message), readsInput: true);
     private static readonly Phase AwaitingBodyRoom = new("awaiting body room", static (actor, message) => actor.OnAwaitingBodyRoom(message));
     private static readonly Phase AwaitingSinkResult = new("awaiting the sink", static (actor, message) => actor.OnAwaitingSinkResult(message));
@@ -138,7 +144,8 @@ internal sealed partial class SmtpConnectionActor(ConnectionSettings settings) :
                 _tls = established.Info;
                 break;
             case ConnectionProtocol.BodyWritable or ConnectionProtocol.AuthVerdict or ConnectionProtocol.Admitted or ConnectionProtocol.Refused
-                or ActorSmtp.Policies.PolicyProtocol.Answer or ConnectionProtocol.PolicyTimedOut or ConnectionProtocol.FaultPauseOver:
+                or ActorSmtp.Policies.PolicyProtocol.Answer or ConnectionProtocol.PolicyTimedOut or ConnectionProtocol.FaultPauseOver
+                or SenderAuthentication.ClientChecked or SenderAuthentication.SenderChecked or SenderAuthentication.MessageVerified:
                 break; // an answer for a phase already left
             default:
                 Unhandled(message);

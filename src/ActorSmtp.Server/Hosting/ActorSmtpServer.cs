@@ -71,7 +71,8 @@ public sealed class ActorSmtpServer
         var authenticator = settings.Endpoints.Any(e => e.Auth != AuthMode.Off) ? StartAuthenticator(system, settings.Auth, name) : null;
         var policies = PolicyChain.Start(system, settings.Policies, name, new RecipientRoutes(settings.Routes, settings.Sink).SinkFor);
         var faults = StartFaults(system, settings);
-        var connections = ConnectionSettings.ForEndpoints(settings, sinks.Entry, tls, authenticator, policies, faults);
+        var checks = StartChecks(system, settings);
+        var connections = ConnectionSettings.ForEndpoints(settings, sinks.Entry, tls, authenticator, policies, faults, checks);
         // On the calling-thread dispatcher like the connections: an accept (and a connection's end) is handled
         // on the thread that completed it, with no thread-pool wake-up per connection (load-tests/BENCHMARKS.md).
         var shared = cluster?.Counters;
@@ -143,6 +144,22 @@ public sealed class ActorSmtpServer
         foreach (var rule in settings.Faults.Rules)
             system.Log.Warning("fault rule {0}", FaultConfiguration.Describe(rule));
         return new Faults.FaultBook(settings.Faults, settings.Endpoints.All(e => e.IsLoopback));
+    }
+
+    /// <summary>Sender authentication (SPF, DKIM, DMARC, ARC, blocklists): made only when a check is on, with the one resolver.</summary>
+    private static SenderAuthentication.SenderChecks? StartChecks(ActorSystem system, ActorSmtpSettings settings)
+    {
+        var authentication = settings.Authentication;
+        if (!authentication.Any)
+            return null;
+        var on = new[] { ("spf", authentication.Spf), ("dkim", authentication.Dkim), ("dmarc", authentication.Dmarc), ("arc", authentication.Arc),
+            ("dnsbl", authentication.Dnsbl.Count > 0) }.Where(c => c.Item2).Select(c => c.Item1);
+        system.Log.Info("sender authentication on: {0}; DNS {1}", string.Join(", ", on),
+            authentication.Dns.Servers.Count == 0 ? "the system's resolvers" : string.Join(", ", authentication.Dns.Servers));
+        var dns = authentication.Dns;
+        var resolver = new ActorSmtp.Dns.DnsResolver(new ActorSmtp.Dns.DnsSettings(dns.Servers, dns.Timeout, dns.Attempts,
+            new ActorSmtp.Dns.DnsCacheSettings(dns.CacheMaxEntries, dns.MinTtl, dns.MaxTtl)));
+        return new SenderAuthentication.SenderChecks(authentication, resolver, settings.Hostname, settings.Protection.TrustedNetworks);
     }
 
     private static void WarnIfOpen(ActorSystem system, ActorSmtpSettings settings)

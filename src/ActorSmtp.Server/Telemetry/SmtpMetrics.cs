@@ -48,6 +48,8 @@ public static class SmtpMetrics
         "actorsmtp.auth.failures", null, "AUTH attempts with wrong credentials.");
     internal static readonly Counter<long> LimitHits = Meter.CreateCounter<long>(
         "actorsmtp.limits.hits", null, "Limits reached, by limit.");
+    internal static readonly Counter<long> AuthResults = Meter.CreateCounter<long>(
+        "actorsmtp.auth_results", null, "Sender authentication results (actorsmtp.authentication, dnsbl), by method (spf, dkim, dmarc, arc, dnsbl) and result.");
     internal static readonly Counter<long> FaultsInjected = Meter.CreateCounter<long>(
         "actorsmtp.faults.injected", null, "Faults injected on purpose (actorsmtp.faults), by stage and action.");
 

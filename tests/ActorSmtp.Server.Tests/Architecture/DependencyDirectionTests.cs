@@ -22,6 +22,7 @@ public sealed class DependencyDirectionTests
         "Sinks",         // supervisors, routes, fan-out in front of the sink actors
         "Policies",      // the running policy chain and the checks on the replies policies give
         "Faults",        // scripted faults: the rule book, matching, tags
+        "SenderAuthentication", // SPF, DKIM, DMARC, ARC and blocklists for the connections, over the one resolver
         "Telemetry",     // metrics and session logs: called, never calling up
         "Configuration", // HOCON to settings records
         "Auth",          // the built-in authenticator and password hashes
