@@ -38,7 +38,7 @@ public sealed record DnsSettings(IReadOnlyList<IPEndPoint> Servers, TimeSpan Tim
             if (close < 0)
                 return (text, null);
             var rest = text[(close + 1)..];
-            return (text[1..close], rest.Length == 0 ? null : rest.StartsWith(':') ? rest[1..] : rest);
+            return (text[1..close], rest.Length == 0 ? null : rest.StartsWith(':') ? rest[1..] : ""); // "" parses as no port
         }
         var colon = text.IndexOf(':');
         return colon >= 0 && colon == text.LastIndexOf(':') ? (text[..colon], text[(colon + 1)..]) : (text, null);

@@ -16,7 +16,10 @@ namespace ActorSmtp.TestSupport;
 /// </remarks>
 public sealed class TestDnsServer : IAsyncDisposable
 {
-    /// <summary>Names under this zone never resolve: unbound forwards them to a <see cref="SilentUdpPort"/>.</summary>
+    /// <summary>
+    /// Names under this zone never resolve: unbound forwards them to a <see cref="SilentUdpPort"/> and keeps
+    /// retrying it for longer than 30 s (checked with unbound 1.17), so a client sees a timeout, not a SERVFAIL.
+    /// </summary>
     public const string TimeoutZone = "timeout.test";
 
     /// <summary>Records under this zone are served from a zone file, where CNAMEs are followed.</summary>
