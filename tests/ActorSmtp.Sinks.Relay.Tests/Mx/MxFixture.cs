@@ -10,14 +10,14 @@ public sealed class MxFixture : IAsyncLifetime
 {
     private static readonly IPAddress B = IPAddress.Parse("127.0.0.2");
 
-    internal UnboundProcess Dns { get; private set; } = null!;
+    internal TestDnsServer Dns { get; private set; } = null!;
     public TestServer UpstreamA { get; private set; } = null!;
     public TestServer UpstreamB { get; private set; } = null!;
     public int Port { get; private set; }
 
     public async Task InitializeAsync()
     {
-        Dns = await UnboundProcess.StartAsync(MxZone.Records);
+        Dns = await TestDnsServer.StartAsync(MxZone.Records);
         Port = FreePort.Tcp(IPAddress.Loopback, B);
         UpstreamA = await TestServer.StartAsync($"actorsmtp.endpoints = [ {{ address = \"127.0.0.1\", port = {Port} }} ]");
         UpstreamB = await TestServer.StartAsync($"actorsmtp.endpoints = [ {{ address = \"127.0.0.2\", port = {Port} }} ]");

@@ -63,7 +63,7 @@ public sealed class MxRelaySpec(MxFixture mx, ITestOutputHelper output)
     [Fact]
     public async Task A_resolver_that_does_not_answer_is_a_temporary_failure_4_4_3()
     {
-        using var silent = new SilentResolver();
+        using var silent = new SilentUdpPort();
 
         var (_, result) = await StoreThroughAsync(silent.Server, "someone@alpha.test");
 

@@ -87,8 +87,8 @@ public sealed class RcptDestinationTests(MxFixture mx) : IClassFixture<MxFixture
     [Fact]
     public async Task A_resolver_that_does_not_answer_defers_at_rcpt_with_451_4_4_3()
     {
-        using var silent = new System.Net.Sockets.UdpClient(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
-        await using var front = await FrontAsync($"\"{silent.Client.LocalEndPoint}\"");
+        using var silent = new SilentUdpPort();
+        await using var front = await FrontAsync(silent.Server);
         await using var client = await RawSmtpClient.GreetedAsync(front.EndPoint);
         await client.SendAsync("MAIL FROM:<a@front.test>\r\nRCPT TO:<x@alpha.test>\r\n");
         await client.ExpectAsync("250");

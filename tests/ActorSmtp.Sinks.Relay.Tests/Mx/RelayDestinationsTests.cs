@@ -68,7 +68,7 @@ public sealed class RelayDestinationsTests(MxFixture mx) : IClassFixture<MxFixtu
     [Fact]
     public async Task A_resolver_that_does_not_answer_is_a_temporary_refusal_4_4_3()
     {
-        using var silent = new SilentResolver();
+        using var silent = new SilentUdpPort();
         var watch = Stopwatch.StartNew();
 
         var lookup = await Destinations(silent.Server).ResolveAsync("alpha.test", CancellationToken.None);

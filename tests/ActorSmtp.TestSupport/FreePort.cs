@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace ActorSmtp.Sinks.Relay.Tests.Support;
+namespace ActorSmtp.TestSupport;
 
 /// <summary>Ports for the helper processes, which cannot be told to bind port 0 and report it.</summary>
-internal static class FreePort
+public static class FreePort
 {
     /// <summary>A TCP port free on every address of <paramref name="addresses"/> (default 127.0.0.1) right now.</summary>
     public static int Tcp(params IPAddress[] addresses)

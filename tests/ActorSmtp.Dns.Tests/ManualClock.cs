@@ -1,0 +1,11 @@
+namespace ActorSmtp.Dns.Tests;
+
+/// <summary>A clock the test moves: cache expiry without sleeping.</summary>
+internal sealed class ManualClock : TimeProvider
+{
+    private DateTimeOffset _now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    public override DateTimeOffset GetUtcNow() => _now;
+
+    public void Advance(TimeSpan by) => _now += by;
+}
