@@ -39,6 +39,8 @@ public sealed class ArcValidation(long maxSize)
     {
         if (_tooLarge)
             return new ArcCheck(ArcResult.None, 0, $"not validated: larger than arc-max-size ({maxSize} bytes)");
+        if (_hasArcHeaders == false)
+            return new ArcCheck(ArcResult.None, 0);
         using var stream = new MemoryStream(Joined(), writable: false);
         var message = await MimeMessage.LoadAsync(stream, ct).ConfigureAwait(false);
         var instances = message.Headers.Count(h => h.Id == HeaderId.ArcSeal);

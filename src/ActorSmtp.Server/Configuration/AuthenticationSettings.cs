@@ -1,6 +1,7 @@
 using System.Net;
 using Akka.Configuration;
 using Akka.Configuration.Hocon;
+using ActorSmtp.Dns;
 using ActorSmtp.Protocol.Replies;
 
 namespace ActorSmtp.Server.Configuration;
@@ -20,10 +21,10 @@ public sealed record AuthenticationSettings(
     long ArcMaxSize,
     IReadOnlyList<DnsblZoneSettings> Dnsbl,
     int DnsblThreshold,
-    DnsConfiguration Dns)
+    DnsSettings Dns)
 {
     public static readonly AuthenticationSettings Off = new(false, false, false, false, false, 0, false, false, false, 0, [], 1,
-        DnsConfiguration.Default);
+        DnsSettings.Default);
 
     /// <summary>Anything asks DNS: then the server makes its resolver.</summary>
     public bool Any => Spf || Dkim || Dmarc || Arc || Dnsbl.Count > 0;
@@ -98,28 +99,28 @@ public sealed record DnsblZoneSettings(string Zone, string Reply, int Weight)
     private static string Filled(string reply, IPAddress client, string zone) => reply.Replace("{ip}", client.ToString()).Replace("{zone}", zone);
 }
 
-/// <summary><c>actorsmtp.dns</c>: the servers (none: the system's), the per-query timeout and attempts, and the cache.</summary>
-public sealed record DnsConfiguration(IReadOnlyList<IPEndPoint> Servers, TimeSpan Timeout, int Attempts, int CacheMaxEntries, TimeSpan MinTtl, TimeSpan MaxTtl)
+/// <summary>Reads <c>actorsmtp.dns</c> into the resolver's settings.</summary>
+internal static class DnsConfiguration
 {
-    public static readonly DnsConfiguration Default = new([], TimeSpan.FromSeconds(2), 2, 10_000, TimeSpan.Zero, TimeSpan.FromHours(1));
-
-    internal static DnsConfiguration From(ConfigReader dns)
+    public static DnsSettings From(ConfigReader dns)
     {
         var servers = dns.Strings("servers").Select((entry, i) => Server(dns.Key($"servers[{i}]"), entry)).ToArray();
         var cache = dns.Section("cache");
         var minTtl = cache.Duration("min-ttl", TimeSpan.Zero);
         var maxTtl = cache.Duration("max-ttl", minTtl);
-        return new DnsConfiguration(servers, dns.Duration("timeout", TimeSpan.FromMilliseconds(10)), dns.Int("attempts", min: 1, max: 10),
-            cache.Int("max-entries", min: 0), minTtl, maxTtl);
+        return new DnsSettings(servers, dns.Duration("timeout", TimeSpan.FromMilliseconds(10)), dns.Int("attempts", min: 1, max: 10),
+            new DnsCacheSettings(cache.Int("max-entries", min: 0), minTtl, maxTtl));
     }
 
-    /// <summary>"127.0.0.1:5353", "192.0.2.53" (port 53), "[::1]:53".</summary>
     private static IPEndPoint Server(string key, string entry)
     {
-        if (IPAddress.TryParse(entry, out var address))
-            return new IPEndPoint(address, 53);
-        if (IPEndPoint.TryParse(entry, out var endPoint) && endPoint.Port > 0)
-            return endPoint;
-        throw new SettingsException(key, $"'{entry}' is not an address or address:port");
+        try
+        {
+            return DnsSettings.ParseServer(entry);
+        }
+        catch (FormatException e)
+        {
+            throw new SettingsException(key, e.Message);
+        }
     }
 }

@@ -55,15 +55,9 @@ internal sealed class SenderChecks
     public async Task<ClientChecked> CheckClientAsync(IPAddress client)
     {
         using var bound = new CancellationTokenSource(_bound);
-        DnsblCheck check;
-        try
-        {
-            check = await _dnsbl!.CheckAsync(client, bound.Token).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is OperationCanceledException or TimeoutException)
-        {
-            check = new DnsblCheck(false, 0, [], [.. _settings.Dnsbl.Select(z => z.Zone)]);
-        }
+        // Out of time or a fault of the check's own: not listed as far as anyone knows, never blocked.
+        var check = await Guarded(() => _dnsbl!.CheckAsync(client, bound.Token),
+            _ => new DnsblCheck(false, 0, [], [.. _settings.Dnsbl.Select(z => z.Zone)])).ConfigureAwait(false);
         Count("dnsbl", check.Blocked ? "blocked" : check.Listings.Count > 0 ? "listed" : check.TempErrors is { Count: > 0 } ? "temperror" : "none");
         var refusal = check.Blocked ? _settings.Dnsbl.First(z => z.Zone == check.Listings[0].Zone).ReplyFor(client) : null;
         return new ClientChecked(check, refusal);
@@ -72,15 +66,8 @@ internal sealed class SenderChecks
     public async Task<SenderChecked> CheckSenderAsync(long transaction, IPAddress client, string? mailFrom, string helo)
     {
         using var bound = new CancellationTokenSource(_bound);
-        SpfCheck check;
-        try
-        {
-            check = await _spf!.CheckAsync(new SpfRequest(client, mailFrom, helo, Hostname), bound.Token).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is OperationCanceledException or TimeoutException)
-        {
-            check = new SpfCheck(SpfResult.TempError, string.IsNullOrEmpty(mailFrom) ? "helo" : "mailfrom", Domain(mailFrom) ?? helo, "DNS did not answer in time");
-        }
+        var check = await Guarded(() => _spf!.CheckAsync(new SpfRequest(client, mailFrom, helo, Hostname), bound.Token),
+            reason => new SpfCheck(SpfResult.TempError, string.IsNullOrEmpty(mailFrom) ? "helo" : "mailfrom", Domain(mailFrom) ?? helo, reason)).ConfigureAwait(false);
         Count("spf", Name(check.Result));
         var refusal = _settings.RejectSpfFail && check.Result == SpfResult.Fail
             ? SmtpReply.Create(550, "5.7.23", $"SPF validation failed for {check.Domain}: {check.Reason ?? "fail"}".Replace("\r", "").Replace("\n", ""))
@@ -92,28 +79,22 @@ internal sealed class SenderChecks
     public DkimVerification? NewVerification(int maxHeaderBytes) =>
         _settings.Dkim || _settings.Dmarc ? new DkimVerification(_dns, maxHeaderBytes) : null;
 
-    /// <summary>DKIM, DMARC (and ARC) at the end of data, after what was known before it.</summary>
+    /// <summary>DKIM, DMARC (and ARC) at the end of data, after what was known before it; each on its own: one that fails is a temperror, the others still count.</summary>
     public async Task<MessageVerified> CompleteAsync(string messageId, AuthenticationResults known, DkimVerification? dkim, string? fromDomain, ArcValidation? arc)
     {
         using var bound = new CancellationTokenSource(_bound);
         var results = known;
-        try
+        if (dkim is not null)
         {
-            if (dkim is not null)
-                results = results with { Dkim = await dkim.CompleteAsync(bound.Token).ConfigureAwait(false) };
-            if (_dmarc is not null)
-                results = results with { Dmarc = await _dmarc.CheckAsync(new DmarcRequest(fromDomain, results.Spf, results.Dkim ?? []), bound.Token).ConfigureAwait(false) };
-            if (arc is not null)
-                results = results with { Arc = await arc.VerifyAsync(_dns, bound.Token).ConfigureAwait(false) };
+            using (dkim)
+                results = results with { Dkim = await Guarded(() => dkim.CompleteAsync(bound.Token),
+                    reason => [new DkimCheck(DkimResult.TempError, "", "", null, reason)]).ConfigureAwait(false) };
         }
-        catch (Exception e) when (e is OperationCanceledException or TimeoutException)
-        {
-            results = TimedOut(results, fromDomain);
-        }
-        finally
-        {
-            dkim?.Dispose();
-        }
+        if (_dmarc is not null)
+            results = results with { Dmarc = await Guarded(() => _dmarc.CheckAsync(new DmarcRequest(fromDomain, results.Spf, results.Dkim ?? []), bound.Token),
+                reason => new DmarcCheck(DmarcResult.TempError, fromDomain ?? "", null, DmarcPolicy.None, false, false, reason)).ConfigureAwait(false) };
+        if (arc is not null)
+            results = results with { Arc = await Guarded(() => arc.VerifyAsync(_dns, bound.Token), reason => new ArcCheck(ArcResult.None, 0, reason)).ConfigureAwait(false) };
         foreach (var check in results.Dkim ?? [])
             Count("dkim", Name(check.Result));
         if (results.Dmarc is { } dmarc)
@@ -121,6 +102,22 @@ internal sealed class SenderChecks
         if (results.Arc is { } arcCheck)
             Count("arc", Name(arcCheck.Result));
         return new MessageVerified(messageId, results, Refusal(results.Dmarc));
+    }
+
+    /// <summary>
+    /// A check that outlives the bound, or fails on its own, is a temperror (RFC 7208 §2.6.6's "try again later"): never a
+    /// pass, and never an exception that would leave the connection waiting.
+    /// </summary>
+    private static async Task<T> Guarded<T>(Func<ValueTask<T>> check, Func<string, T> failed)
+    {
+        try
+        {
+            return await check().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return failed(Why(e));
+        }
     }
 
     /// <summary>dmarc-reject = reject: a failure under p=reject (after pct) is refused, and nothing is stored.</summary>
@@ -133,12 +130,7 @@ internal sealed class SenderChecks
     public bool Quarantines(DmarcCheck? dmarc) =>
         _settings.TagDmarcQuarantine && dmarc is { Result: DmarcResult.Fail, Policy: DmarcPolicy.Quarantine };
 
-    private AuthenticationResults TimedOut(AuthenticationResults results, string? fromDomain) => results with
-    {
-        Dkim = results.Dkim ?? (_settings.Dkim ? [new DkimCheck(DkimResult.TempError, "", "", null, "DNS did not answer in time")] : null),
-        Dmarc = _dmarc is null ? null : results.Dmarc ?? new DmarcCheck(DmarcResult.TempError, fromDomain ?? "", null, DmarcPolicy.None, false, false, "DNS did not answer in time"),
-        Arc = results.Arc,
-    };
+    private static string Why(Exception e) => e is OperationCanceledException ? "DNS did not answer in time" : "check failed: " + e.GetType().Name;
 
     private static string? Domain(string? address) => address?.LastIndexOf('@') is int at and >= 0 ? address[(at + 1)..] : null;
 

@@ -20,8 +20,9 @@ public sealed class AuthenticationSettingsTests
         Assert.Equal((false, false, false, false, false), (settings.Spf, settings.Dkim, settings.Dmarc, settings.Arc, settings.AddAuthenticationResults));
         Assert.Equal((false, false, false), (settings.RejectSpfFail, settings.RejectDmarc, settings.TagDmarcQuarantine));
         Assert.Empty(settings.Dnsbl);
-        Assert.Equal(new DnsConfiguration([], TimeSpan.FromSeconds(2), 2, 10_000, TimeSpan.Zero, TimeSpan.FromHours(1)) with { Servers = settings.Dns.Servers }, settings.Dns);
         Assert.Empty(settings.Dns.Servers);
+        Assert.Equal((TimeSpan.FromSeconds(2), 2), (settings.Dns.Timeout, settings.Dns.Attempts));
+        Assert.Equal(new ActorSmtp.Dns.DnsCacheSettings(10_000, TimeSpan.Zero, TimeSpan.FromHours(1)), settings.Dns.Cache);
     }
 
     [Fact]
