@@ -44,5 +44,5 @@ public sealed record DnsAnswer<T>(DnsStatus Status, IReadOnlyList<T> Records, st
     public static DnsAnswer<T> Failure(string error) => new(DnsStatus.Failed, [], error);
 }
 
-/// <param name="Exchange">The host name, without the trailing dot.</param>
+/// <param name="Exchange">The host name, without the trailing dot; empty for a null MX ("MX 0 .", RFC 7505).</param>
 public sealed record MxRecord(int Preference, string Exchange);

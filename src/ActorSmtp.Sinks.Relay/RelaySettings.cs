@@ -1,4 +1,5 @@
 using System.Net;
+using ActorSmtp.Dns;
 using Akka.Configuration;
 
 namespace ActorSmtp.Sinks.Relay;
@@ -63,12 +64,15 @@ internal sealed record RelaySettings(
             mx,
             config.GetStringList("dns.servers").Select(ParseServer).ToArray(),
             Positive(config, "dns.timeout", TimeSpan.FromSeconds(5)),
-            helo.Length > 0 ? helo : Dns.GetHostName(),
+            helo.Length > 0 ? helo : System.Net.Dns.GetHostName(),
             Positive(config, "connect-timeout", TimeSpan.FromSeconds(10)),
             Positive(config, "command-timeout", TimeSpan.FromSeconds(60)),
             PoolSize(config),
             Positive(config, "pool.idle", TimeSpan.FromSeconds(30)));
     }
+
+    /// <summary>The resolver the MX lookups ask: the block's <c>dns</c> servers and timeout, two attempts each.</summary>
+    public DnsSettings ResolverSettings => new(DnsServers, DnsTimeout, 2, DnsCacheSettings.Default);
 
     internal static ConfigurationException Invalid(string key, string problem) => new($"relay sink: `{key}` {problem}");
 
@@ -93,10 +97,17 @@ internal sealed record RelaySettings(
     }
 
     // "127.0.0.1" or "127.0.0.1:5353" or "[::1]:53": a test resolver listens on a port of its own.
-    private static IPEndPoint ParseServer(string server) =>
-        IPEndPoint.TryParse(server.Trim(), out var endPoint)
-            ? endPoint.Port == 0 ? new IPEndPoint(endPoint.Address, 53) : endPoint
-            : throw Invalid("dns.servers", $"\"{server}\" is not an address or address:port");
+    private static IPEndPoint ParseServer(string server)
+    {
+        try
+        {
+            return DnsSettings.ParseServer(server);
+        }
+        catch (FormatException ex)
+        {
+            throw Invalid("dns.servers", ex.Message);
+        }
+    }
 
     private static int PoolSize(Config config)
     {

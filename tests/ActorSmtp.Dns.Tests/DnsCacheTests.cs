@@ -78,4 +78,18 @@ public sealed class DnsCacheTests
 
         Assert.Equal(3, cache.Count);
     }
+
+    [Fact]
+    public void Concurrent_writers_and_readers_keep_the_bound()
+    {
+        var cache = Cache(50);
+
+        Parallel.For(0, 20_000, i =>
+        {
+            cache.Put(Key($"k{i % 500}"), i, TimeSpan.FromSeconds(1 + i % 3));
+            cache.TryGet(Key($"k{(i * 7) % 500}"), out _);
+        });
+
+        Assert.InRange(cache.Count, 1, 50);
+    }
 }

@@ -133,6 +133,17 @@ public sealed class DnsResolverTests(DnsFixture dns) : IClassFixture<DnsFixture>
         Assert.Equal(DnsStatus.Failed, answer.Status);
     }
 
+    [Theory]
+    [InlineData("a..test")]
+    [InlineData("a-label-of-sixty-four-characters-is-one-too-long-for-dns-rfc1035.test")]
+    public async Task A_name_DNS_cannot_carry_is_Failed_not_thrown(string name)
+    {
+        var answer = await _resolver.TxtAsync(name);
+
+        Assert.Equal(DnsStatus.Failed, answer.Status);
+        Assert.False(string.IsNullOrEmpty(answer.Error));
+    }
+
     [Fact]
     public async Task A_cancelled_question_throws_OperationCanceledException()
     {

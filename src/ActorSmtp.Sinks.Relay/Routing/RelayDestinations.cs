@@ -1,31 +1,31 @@
 using System.Net;
+using System.Net.Sockets;
+using ActorSmtp.Dns;
 using Akka.Configuration;
-using DnsClient;
-using DnsClient.Protocol;
 
 namespace ActorSmtp.Sinks.Relay.Routing;
 
 /// <summary>
 /// Finds the destination of a recipient domain as a relay sink configured by the same block would: the smarthost
 /// for every domain, or with <c>mx = on</c> the domain's MX hosts by preference (RFC 5321 §5.1), its A/AAAA
-/// records when it has no MX (the implicit MX), using the resolvers of <c>dns.servers</c>.
+/// records when it has no MX (the implicit MX), asking the block's <c>dns</c> resolvers through ActorSmtp.Dns.
 /// </summary>
 /// <remarks>
 /// The connection compares the <see cref="DestinationLookup.Key"/> of each recipient with the first one's to keep
 /// one destination per transaction (a different one gets 452 4.5.3, RFC 5321 §4.5.3.1.10). Answers are cached
-/// for their TTL. Thread-safe.
+/// for their TTL (the resolver's cache). Thread-safe.
 /// </remarks>
 public sealed class RelayDestinations
 {
     private readonly RelaySettings _settings;
-    private readonly LookupClient? _dns;
+    private readonly IDnsLookup? _dns;
     private readonly Destination? _smarthost;
 
     internal RelayDestinations(RelaySettings settings)
     {
         _settings = settings;
         if (settings.Mx)
-            _dns = new LookupClient(DnsOptions(settings));
+            _dns = new DnsResolver(settings.ResolverSettings);
         else
             _smarthost = new Destination($"{settings.Host}:{settings.Port}", [new UpstreamHost(settings.Host, null, settings.Port)]);
     }
@@ -35,72 +35,53 @@ public sealed class RelayDestinations
     public static RelayDestinations FromConfig(Config relayBlock) => new(RelaySettings.From(relayBlock));
 
     /// <summary>Resolves <paramref name="domain"/> (the part after the recipient's last @); never throws for DNS trouble.</summary>
-    public async Task<DestinationLookup> ResolveAsync(string domain, CancellationToken cancellationToken)
+    public Task<DestinationLookup> ResolveAsync(string domain, CancellationToken cancellationToken)
     {
         if (_smarthost is not null)
-            return DestinationLookup.Found(_smarthost);
+            return Task.FromResult(DestinationLookup.Found(_smarthost));
         if (AddressLiteral(domain) is { } literal)
-            return Direct($"[{literal}]", literal);
-        try
-        {
-            return await LookupAsync(domain.TrimEnd('.').ToLowerInvariant(), cancellationToken).ConfigureAwait(false);
-        }
-        catch (DnsResponseException ex)
-        {
-            return DnsTrouble(domain, ex.Message); // timeouts, refused queries, truncated answers
-        }
+            return Task.FromResult(Direct($"[{literal}]", literal));
+        return LookupAsync(domain.TrimEnd('.').ToLowerInvariant(), cancellationToken);
     }
 
     private async Task<DestinationLookup> LookupAsync(string domain, CancellationToken cancellationToken)
     {
-        var response = await _dns!.QueryAsync(domain, QueryType.MX, QueryClass.IN, cancellationToken).ConfigureAwait(false);
-        if (response.Header.ResponseCode == DnsHeaderResponseCode.NotExistentDomain)
+        var mx = await _dns!.MxAsync(domain, cancellationToken).ConfigureAwait(false);
+        if (mx.Status == DnsStatus.NotFound)
             return DestinationLookup.Refused(550, "5.1.2", $"Recipient address rejected: domain {domain} not found");
-        if (response.HasError)
-            return DnsTrouble(domain, response.ErrorMessage);
-        var exchanges = response.Answers.MxRecords().OrderBy(mx => mx.Preference).ThenBy(mx => mx.Exchange.Value).ToList();
-        if (exchanges is [{ Exchange.Value: "." }])
+        if (mx.Status == DnsStatus.Failed)
+            return DnsTrouble(domain, mx.Error ?? "no answer");
+        var exchanges = mx.Records.OrderBy(record => record.Preference).ThenBy(record => record.Exchange, StringComparer.Ordinal).ToList();
+        if (exchanges is [{ Exchange: "" }])
             return DestinationLookup.Refused(556, "5.1.10", $"Recipient address rejected: {domain} accepts no mail (null MX)"); // RFC 7505 §3
         if (exchanges.Count == 0)
         {
             // RFC 5321 §5.1: no MX, the domain itself is the host (its A/AAAA records).
-            var implicitHosts = await AddressesAsync(domain, cancellationToken).ConfigureAwait(false);
-            return implicitHosts.Count == 0
+            var (implicitHosts, trouble) = await HostsOfAsync(domain, cancellationToken).ConfigureAwait(false);
+            if (implicitHosts.Count > 0)
+                return DestinationLookup.Found(new Destination($"host:{domain}", implicitHosts));
+            return trouble is null
                 ? DestinationLookup.Refused(550, "5.1.2", $"Recipient address rejected: {domain} has no mail host")
-                : DestinationLookup.Found(new Destination($"host:{domain}", implicitHosts));
+                : DnsTrouble(domain, trouble);
         }
         var hosts = new List<UpstreamHost>();
         foreach (var exchange in exchanges)
-            hosts.AddRange(await HostsOfAsync(exchange.Exchange.Value.TrimEnd('.'), response.Additionals, cancellationToken).ConfigureAwait(false));
+            hosts.AddRange((await HostsOfAsync(exchange.Exchange, cancellationToken).ConfigureAwait(false)).Hosts);
         return hosts.Count == 0
             ? DnsTrouble(domain, "no MX host has an address")
-            : DestinationLookup.Found(new Destination("mx:" + string.Join(",", exchanges.Select(mx => mx.Exchange.Value.TrimEnd('.')).Order()), hosts));
+            : DestinationLookup.Found(new Destination("mx:" + string.Join(",", exchanges.Select(record => record.Exchange).Order(StringComparer.Ordinal)), hosts));
     }
 
-    // The addresses that came with the MX answer, else a query of their own.
-    private async Task<IReadOnlyList<UpstreamHost>> HostsOfAsync(string name, IReadOnlyList<DnsResourceRecord> additionals, CancellationToken cancellationToken)
+    // A and AAAA at once; the error when neither answered, so a failure is not mistaken for "no address".
+    private async Task<(IReadOnlyList<UpstreamHost> Hosts, string? Trouble)> HostsOfAsync(string name, CancellationToken cancellationToken)
     {
-        var glued = Hosts(name, additionals.Where(record => record.DomainName.Value.TrimEnd('.').Equals(name, StringComparison.OrdinalIgnoreCase)));
-        return glued.Count > 0 ? glued : await AddressesAsync(name, cancellationToken).ConfigureAwait(false);
+        var a = _dns!.AddressesAsync(name, AddressFamily.InterNetwork, cancellationToken).AsTask();
+        var aaaa = _dns.AddressesAsync(name, AddressFamily.InterNetworkV6, cancellationToken).AsTask();
+        var answers = await Task.WhenAll(a, aaaa).ConfigureAwait(false);
+        var hosts = answers.SelectMany(answer => answer.Records).Select(address => new UpstreamHost(name, address, _settings.Port)).ToList();
+        var trouble = answers.FirstOrDefault(answer => answer.Status == DnsStatus.Failed)?.Error;
+        return (hosts, hosts.Count == 0 ? trouble : null);
     }
-
-    private async Task<IReadOnlyList<UpstreamHost>> AddressesAsync(string name, CancellationToken cancellationToken)
-    {
-        var a = await _dns!.QueryAsync(name, QueryType.A, QueryClass.IN, cancellationToken).ConfigureAwait(false);
-        var aaaa = await _dns.QueryAsync(name, QueryType.AAAA, QueryClass.IN, cancellationToken).ConfigureAwait(false);
-        return Hosts(name, a.Answers.Concat(aaaa.Answers));
-    }
-
-    private List<UpstreamHost> Hosts(string name, IEnumerable<DnsResourceRecord> records) =>
-        records.Select(record => record switch
-            {
-                ARecord address => address.Address,
-                AaaaRecord address => address.Address,
-                _ => null,
-            })
-            .OfType<IPAddress>()
-            .Select(address => new UpstreamHost(name, address, _settings.Port))
-            .ToList();
 
     private DestinationLookup Direct(string key, IPAddress address) =>
         DestinationLookup.Found(new Destination(key, [new UpstreamHost(address.ToString(), address, _settings.Port)]));
@@ -113,17 +94,4 @@ public sealed class RelayDestinations
 
     private static DestinationLookup DnsTrouble(string domain, string problem) =>
         DestinationLookup.Refused(451, "4.4.3", $"Recipient address rejected: cannot resolve {domain} now ({problem})");
-
-    private static LookupClientOptions DnsOptions(RelaySettings settings)
-    {
-        var options = settings.DnsServers.Count > 0
-            ? new LookupClientOptions(settings.DnsServers.Select(server => new NameServer(server)).ToArray())
-            : new LookupClientOptions();
-        options.Timeout = settings.DnsTimeout;
-        options.Retries = 1;
-        options.UseCache = true;
-        options.ThrowDnsErrors = false;
-        options.ContinueOnDnsError = true;
-        return options;
-    }
 }

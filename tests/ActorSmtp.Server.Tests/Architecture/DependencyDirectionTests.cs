@@ -39,7 +39,7 @@ public sealed class DependencyDirectionTests
         ["ActorSmtp.Policies"] = ["ActorSmtp.Abstractions"],
         ["ActorSmtp.Dns"] = [],
         ["ActorSmtp.MessageAuthentication"] = ["ActorSmtp.Abstractions", "ActorSmtp.Dns"],
-        ["ActorSmtp.Sinks.Relay"] = ["ActorSmtp.Abstractions"],
+        ["ActorSmtp.Sinks.Relay"] = ["ActorSmtp.Abstractions", "ActorSmtp.Dns"], // its MX lookups
         ["ActorSmtp.Server"] = ["ActorSmtp.Protocol", "ActorSmtp.Abstractions", "ActorSmtp.MessageAuthentication", "ActorSmtp.Dns"],
         ["ActorSmtp.Cluster"] = ["ActorSmtp.Protocol", "ActorSmtp.Abstractions", "ActorSmtp.Server"],
         // The mailbox reads the file sink's folder and event; Server for settings, password hashes and their errors.
