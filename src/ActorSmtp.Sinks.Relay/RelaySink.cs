@@ -43,7 +43,7 @@ public sealed class RelaySink : MessageSinkActor, IValidatesConfig
     public RelaySink(Config config)
     {
         _settings = RelaySettings.From(config);
-        _destinations = new RelayDestinations(_settings);
+        _destinations = new RelayDestinations(_settings, ServerDns.From(Context.System.Settings.Config));
         _pool = new UpstreamPool(_settings);
     }
 

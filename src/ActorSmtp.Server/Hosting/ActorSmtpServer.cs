@@ -156,7 +156,7 @@ public sealed class ActorSmtpServer
             ("dnsbl", authentication.Dnsbl.Count > 0) }.Where(c => c.Item2).Select(c => c.Item1);
         system.Log.Info("sender authentication on: {0}; DNS {1}", string.Join(", ", on),
             authentication.Dns.Servers.Count == 0 ? "the system's resolvers" : string.Join(", ", authentication.Dns.Servers));
-        var resolver = new ActorSmtp.Dns.DnsResolver(authentication.Dns);
+        var resolver = ActorSmtp.Dns.SharedResolvers.For(authentication.Dns); // the relay's MX lookups ask it too
         return new SenderAuthentication.SenderChecks(authentication, resolver, settings.Hostname, settings.Protection.TrustedNetworks);
     }
 

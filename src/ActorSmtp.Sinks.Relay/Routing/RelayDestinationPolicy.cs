@@ -16,7 +16,7 @@ public sealed class RelayDestinationPolicy(Config relayBlock) : PolicyActor
 {
     public const string Tag = "relay-destination";
 
-    private readonly RelayDestinations _destinations = RelayDestinations.FromConfig(relayBlock);
+    private readonly RelayDestinations _destinations = RelayDestinations.FromConfig(relayBlock, Context.System.Settings.Config);
 
     protected override async ValueTask<PolicyProtocol.Verdict> CheckAsync(PolicyProtocol.Check check)
     {

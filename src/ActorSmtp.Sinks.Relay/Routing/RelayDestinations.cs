@@ -21,18 +21,21 @@ public sealed class RelayDestinations
     private readonly IDnsLookup? _dns;
     private readonly Destination? _smarthost;
 
-    internal RelayDestinations(RelaySettings settings)
+    /// <param name="server">The server's <c>actorsmtp.dns</c>: asked when the block names no servers of its own.</param>
+    internal RelayDestinations(RelaySettings settings, DnsSettings? server = null)
     {
         _settings = settings;
         if (settings.Mx)
-            _dns = new DnsResolver(settings.ResolverSettings);
+            _dns = SharedResolvers.For(settings.DnsServers.Count == 0 && server is not null ? server : settings.ResolverSettings);
         else
             _smarthost = new Destination($"{settings.Host}:{settings.Port}", [new UpstreamHost(settings.Host, null, settings.Port)]);
     }
 
     /// <summary>The destinations of the relay sink configured by <paramref name="relayBlock"/> (its HOCON block).</summary>
     /// <exception cref="ConfigurationException">The block is invalid; the message names its key.</exception>
-    public static RelayDestinations FromConfig(Config relayBlock) => new(RelaySettings.From(relayBlock));
+    /// <param name="system">The actor system's configuration, whose <c>actorsmtp.dns</c> serves a block without servers.</param>
+    public static RelayDestinations FromConfig(Config relayBlock, Config? system = null) =>
+        new(RelaySettings.From(relayBlock), ServerDns.From(system));
 
     /// <summary>Resolves <paramref name="domain"/> (the part after the recipient's last @); never throws for DNS trouble.</summary>
     public Task<DestinationLookup> ResolveAsync(string domain, CancellationToken cancellationToken)

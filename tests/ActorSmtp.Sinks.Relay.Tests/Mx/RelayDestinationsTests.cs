@@ -16,6 +16,21 @@ public sealed class RelayDestinationsTests(MxFixture mx) : IClassFixture<MxFixtu
     private Task<DestinationLookup> ResolveAsync(string domain) => Destinations().ResolveAsync(domain, CancellationToken.None);
 
     [Fact]
+    public async Task A_block_without_servers_asks_the_servers_one_resolver()
+    {
+        var block = ConfigurationFactory.ParseString($"type = relay\nmx = on\nport = {mx.Port}");
+        var system = ConfigurationFactory.ParseString($"actorsmtp.dns {{ servers = [ {mx.Dns.Server} ], timeout = 1s, attempts = 1 }}");
+        var resolver = ActorSmtp.Dns.SharedResolvers.For(new ActorSmtp.Dns.DnsSettings([mx.Dns.EndPoint], TimeSpan.FromSeconds(1), 1,
+            ActorSmtp.Dns.DnsCacheSettings.Default));
+        var cachedBefore = resolver.CachedAnswers;
+
+        var lookup = await RelayDestinations.FromConfig(block, system).ResolveAsync("alpha.test", CancellationToken.None);
+
+        Assert.Equal("mx:mx-down.alpha.test,mx.alpha.test", lookup.Key); // found through actorsmtp.dns's servers
+        Assert.True(resolver.CachedAnswers > cachedBefore); // and into the cache the server's checks use
+    }
+
+    [Fact]
     public async Task Lists_the_MX_hosts_by_preference_with_their_addresses()
     {
         var lookup = await ResolveAsync("alpha.test");
