@@ -21,11 +21,11 @@ public sealed class RelayDestinations
     private readonly IDnsLookup? _dns;
     private readonly Destination? _smarthost;
 
-    internal RelayDestinations(RelaySettings settings)
+    internal RelayDestinations(RelaySettings settings, IDnsLookup? dns = null)
     {
         _settings = settings;
         if (settings.Mx)
-            _dns = new DnsResolver(settings.ResolverSettings);
+            _dns = dns ?? new DnsResolver(settings.ResolverSettings);
         else
             _smarthost = new Destination($"{settings.Host}:{settings.Port}", [new UpstreamHost(settings.Host, null, settings.Port)]);
     }
@@ -33,6 +33,17 @@ public sealed class RelayDestinations
     /// <summary>The destinations of the relay sink configured by <paramref name="relayBlock"/> (its HOCON block).</summary>
     /// <exception cref="ConfigurationException">The block is invalid; the message names its key.</exception>
     public static RelayDestinations FromConfig(Config relayBlock) => new(RelaySettings.From(relayBlock));
+
+    /// <summary>
+    /// The destinations of the relay sink configured by <paramref name="relayBlock"/>, asking <paramref name="dns"/>
+    /// (the server's one resolver, <c>actorsmtp.dns</c>) instead of the block's own <c>dns</c> resolvers.
+    /// </summary>
+    /// <exception cref="ConfigurationException">The block is invalid; the message names its key.</exception>
+    public static RelayDestinations FromConfig(Config relayBlock, IDnsLookup dns)
+    {
+        ArgumentNullException.ThrowIfNull(dns);
+        return new(RelaySettings.From(relayBlock), dns);
+    }
 
     /// <summary>Resolves <paramref name="domain"/> (the part after the recipient's last @); never throws for DNS trouble.</summary>
     public Task<DestinationLookup> ResolveAsync(string domain, CancellationToken cancellationToken)

@@ -79,6 +79,20 @@ public sealed class RelayDestinationsTests(MxFixture mx) : IClassFixture<MxFixtu
     }
 
     [Fact]
+    public async Task Given_the_server_s_resolver_it_asks_that_one_not_the_block_s()
+    {
+        var serverDns = new ActorSmtp.Dns.DnsResolver(new ActorSmtp.Dns.DnsSettings(
+            [mx.Dns.EndPoint], TimeSpan.FromSeconds(2), 1, ActorSmtp.Dns.DnsCacheSettings.Default));
+        using var silent = new SilentUdpPort(); // the block's own resolver would time out
+        var block = ConfigurationFactory.ParseString("type = relay\n" + mx.Block(silent.Server));
+
+        var lookup = await RelayDestinations.FromConfig(block, serverDns).ResolveAsync("gamma.test", CancellationToken.None);
+
+        Assert.Equal(["mx.beta.test", "mx.alpha.test"], lookup.Destination!.Hosts.Select(host => host.Name));
+        Assert.Equal(5, serverDns.CachedAnswers); // its questions: the MX, then A and AAAA of both hosts
+    }
+
+    [Fact]
     public async Task An_address_literal_is_its_own_destination()
     {
         var lookup = await ResolveAsync("[127.0.0.2]");
