@@ -101,8 +101,7 @@ public sealed class DnsResolver : IDnsLookup
         {
             response = await _client.QueryAsync(key.Name, key.Type, QueryClass.IN, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is DnsResponseException or SocketException or TimeoutException or IOException
-                                       or OperationCanceledException or ArgumentException)
+        catch (Exception ex) // timeouts, sockets, a name DNS cannot carry, an answer DnsClient cannot parse: all one failure
         {
             return (DnsAnswer<T>.Failure(ex.Message), TimeSpan.Zero); // failures are not cached
         }

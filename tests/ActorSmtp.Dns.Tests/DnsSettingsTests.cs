@@ -52,4 +52,12 @@ public sealed class DnsSettingsTests
             Cache = new DnsCacheSettings(10, TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(1)),
         }));
     }
+
+    [Fact]
+    public void The_default_resolver_is_made_from_the_system_s_servers_without_asking_anything()
+    {
+        var resolver = new DnsResolver(DnsSettings.Default);
+
+        Assert.Equal(0, resolver.CachedAnswers);
+    }
 }

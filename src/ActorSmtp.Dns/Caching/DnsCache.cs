@@ -43,7 +43,7 @@ internal sealed class DnsCache(DnsCacheSettings settings, TimeProvider time)
                 MakeRoom();
             _entries[key] = entry;
             _written.Enqueue((key, entry));
-            if (_written.Count > 2 * settings.MaxEntries)
+            if (_written.Count > 2L * settings.MaxEntries)
                 Compact();
         }
     }

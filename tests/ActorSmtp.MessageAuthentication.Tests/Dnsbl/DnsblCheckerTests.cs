@@ -125,4 +125,24 @@ public sealed class DnsblCheckerTests(DnsblFixture fixture) : IClassFixture<Dnsb
         Assert.Throws<ArgumentOutOfRangeException>(() => new DnsblChecker(fixture.Dns, [Bl], 0));
         Assert.Throws<ArgumentException>(() => new DnsblChecker(fixture.Dns, [new DnsblZone(" ", Reply)]));
     }
+
+    [Fact]
+    public async Task No_zones_is_no_listing()
+    {
+        var check = await CheckAsync("127.0.0.2", 1);
+
+        Assert.Equal(new DnsblCheck(false, 0, check.Listings), check);
+        Assert.Empty(check.Listings);
+    }
+
+    [Fact]
+    public async Task A_cancelled_check_throws_OperationCanceledException()
+    {
+        using var cancel = new CancellationTokenSource();
+        var checking = new DnsblChecker(fixture.Dns, [Slow]).CheckAsync(IPAddress.Parse("192.0.2.77"), cancel.Token).AsTask();
+
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => checking);
+    }
 }
