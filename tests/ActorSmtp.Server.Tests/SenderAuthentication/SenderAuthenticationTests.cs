@@ -12,8 +12,12 @@ namespace ActorSmtp.Server.Tests.SenderAuthentication;
 /// SPF, DKIM, DMARC, ARC and blocklists end to end: MailKit sends from 127.0.0.x to a real server, which asks a real DNS
 /// server (unbound) and records what it found in each message's .json (and, when asked, an Authentication-Results header).
 /// </summary>
-public sealed class SenderAuthenticationTests(AuthenticationZone zone) : IClassFixture<AuthenticationZone>
+public sealed class SenderAuthenticationTests(AuthenticationZone zone) : IClassFixture<AuthenticationZone>, IDisposable
 {
+    private readonly ActorSmtp.Server.Tests.Telemetry.MetricCounts _metrics = new();
+
+    public void Dispose() => _metrics.Dispose();
+
     private const string AllChecks = "actorsmtp.authentication { spf = on, dkim = on, dmarc = on, arc = on }";
 
     private Task<TestServer> Start(string hocon = AllChecks) => TestServer.StartAsync(zone.DnsBlock + "\n" + hocon);
@@ -118,6 +122,8 @@ public sealed class SenderAuthenticationTests(AuthenticationZone zone) : IClassF
         Assert.Equal(("pass", "reject", false, true), (dmarc.GetProperty("result").GetString(), dmarc.GetProperty("policy").GetString(),
             dmarc.GetProperty("spf-aligned").GetBoolean(), dmarc.GetProperty("dkim-aligned").GetBoolean()));
         Assert.Equal(bytes, stored); // the header is off: the stored bytes are exactly the client's
+        Assert.True(_metrics["actorsmtp.auth_results|method=dkim|result=pass"] >= 2);
+        Assert.True(_metrics["actorsmtp.auth_results|method=dmarc|result=pass"] >= 1);
     }
 
     [Theory]

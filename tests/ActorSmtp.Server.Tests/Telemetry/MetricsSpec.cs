@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics.Metrics;
 using System.Net.Sockets;
 using System.Text;
 using Akka.Actor;
@@ -17,29 +15,11 @@ namespace ActorSmtp.Server.Tests.Telemetry;
 /// </summary>
 public sealed class MetricsSpec : IDisposable
 {
-    private readonly MeterListener _listener = new();
-    private readonly ConcurrentDictionary<string, long> _counts = new();
+    private readonly MetricCounts _counts = new();
 
-    public MetricsSpec()
-    {
-        _listener.InstrumentPublished = (instrument, listener) =>
-        {
-            if (instrument.Meter.Name == SmtpMetrics.MeterName)
-                listener.EnableMeasurementEvents(instrument);
-        };
-        _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
-        {
-            var key = instrument.Name;
-            foreach (var tag in tags)
-                key += $"|{tag.Key}={tag.Value}";
-            _counts.AddOrUpdate(key, value, (_, total) => total + value);
-        });
-        _listener.Start();
-    }
+    public void Dispose() => _counts.Dispose();
 
-    public void Dispose() => _listener.Dispose();
-
-    private long Count(string key) => _counts.GetValueOrDefault(key);
+    private long Count(string key) => _counts[key];
 
     [Fact]
     public async Task Tls_failures_auth_failures_limit_hits_and_refusals_are_counted()
