@@ -49,7 +49,7 @@ public sealed class SenderAuthenticationTests(AuthenticationZone zone) : IClassF
     [InlineData("alice@a.test", "127.0.0.2", "pass")] // ip4
     [InlineData("alice@a.test", "127.0.0.3", "fail")] // -all
     [InlineData("alice@b.test", "127.0.0.3", "pass")] // include, then a:
-    [InlineData("alice@b.test", "127.0.0.6", "softfail")] // the include's ~all does not match, -all does
+    [InlineData("alice@b.test", "127.0.0.6", "fail")] // the include's softfail is no match (§5.2): -all decides
     [InlineData("alice@c.test", "127.0.0.3", "pass")] // redirect
     [InlineData("alice@d.test", "127.0.0.4", "pass")] // mx
     [InlineData("alice@e.test", "127.0.0.5", "pass")] // exists:%{i}
