@@ -35,6 +35,8 @@ public sealed class AuthenticationZone : IAsyncLifetime
         TestDnsServer.Txt("e.test.", "v=spf1 exists:%{i}._allow.e.test -all"),
         "127.0.0.5._allow.e.test. A 127.0.0.1",
         TestDnsServer.Txt("f.test.", "v=spf1 -all"),
+        TestDnsServer.Txt("g.test.", "v=spf1 ip4:127.0.0.2 ~all"),
+        TestDnsServer.Txt("h.test.", "v=spf1 ?all"),
         TestDnsServer.Txt("t.test.", $"v=spf1 include:x.{TestDnsServer.TimeoutZone} -all"),
         TestDnsServer.Txt("helo.test.", "v=spf1 ip4:127.0.0.2 -all"),
         // DKIM keys

@@ -54,6 +54,8 @@ public sealed class SenderAuthenticationTests(AuthenticationZone zone) : IClassF
     [InlineData("alice@d.test", "127.0.0.4", "pass")] // mx
     [InlineData("alice@e.test", "127.0.0.5", "pass")] // exists:%{i}
     [InlineData("alice@e.test", "127.0.0.6", "fail")]
+    [InlineData("alice@g.test", "127.0.0.3", "softfail")] // ~all
+    [InlineData("alice@h.test", "127.0.0.3", "neutral")] // ?all
     [InlineData("alice@none.test", "127.0.0.2", "none")] // no record
     [InlineData("alice@t.test", "127.0.0.2", "temperror")] // the include's DNS times out: never a pass
     public async Task Spf_results_reach_the_envelope(string mailFrom, string client, string result)
