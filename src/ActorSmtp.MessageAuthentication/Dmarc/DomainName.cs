@@ -19,7 +19,8 @@ internal static class DomainName
         var trimmed = name.Trim();
         if (trimmed.EndsWith('.'))
             trimmed = trimmed[..^1];
-        if (trimmed.Length == 0 || trimmed.StartsWith('.') || trimmed.Contains("..", StringComparison.Ordinal))
+        if (trimmed.Length == 0 || trimmed.StartsWith('.') || trimmed.Contains("..", StringComparison.Ordinal)
+            || trimmed.Any(c => c <= ' ' || c is '@' or '\x7f'))
             return null;
         if (Ascii.IsValid(trimmed))
             return trimmed.ToLowerInvariant();

@@ -69,6 +69,8 @@ public sealed class PublicSuffixListTests
     [InlineData(".com", null)]
     [InlineData(".example.com", null)]
     [InlineData("a..example.com", null)]
+    [InlineData("a b.example.com", null)]
+    [InlineData("alice@example.com", null)]
     public void Organizational_domain_follows_the_psl_algorithm(string domain, string? expected) =>
         Assert.Equal(expected, Psl.OrganizationalDomain(domain));
 
