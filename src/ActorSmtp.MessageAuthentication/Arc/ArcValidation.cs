@@ -88,17 +88,18 @@ public sealed class ArcValidation(long maxSize)
         return all;
     }
 
-    /// <summary>MimeKit's verifier asks for keys by itself: through the server's resolver, a failure is a missing key.</summary>
+    /// <summary>MimeKit's verifier asks for keys by itself: through the server's resolver and the parsed-key cache; none is a failure.</summary>
     private sealed class DnsKeyLocator(IDnsLookup dns) : DkimPublicKeyLocatorBase
     {
+        private readonly Dkim.DkimKeys _keys = new(dns);
+
         public override Org.BouncyCastle.Crypto.AsymmetricKeyParameter LocatePublicKey(string methods, string domain, string selector, CancellationToken cancellationToken = default) =>
             LocatePublicKeyAsync(methods, domain, selector, cancellationToken).GetAwaiter().GetResult();
 
         public override async Task<Org.BouncyCastle.Crypto.AsymmetricKeyParameter> LocatePublicKeyAsync(string methods, string domain, string selector, CancellationToken cancellationToken = default)
         {
-            var answer = await dns.TxtAsync($"{selector}._domainkey.{domain}", cancellationToken).ConfigureAwait(false);
-            var record = answer.Records.FirstOrDefault() ?? throw new ParseException($"no key for {selector}._domainkey.{domain}: {answer.Status}", 0, 0);
-            return GetPublicKey(record);
+            var found = await _keys.FindAsync(domain, selector, cancellationToken).ConfigureAwait(false);
+            return found.Key?.ForMimeKit ?? throw new ParseException($"no key for {selector}._domainkey.{domain}: {found.Reason}", 0, 0);
         }
     }
 }

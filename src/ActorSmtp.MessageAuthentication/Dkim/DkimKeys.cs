@@ -1,6 +1,5 @@
 using ActorSmtp.Dns;
 using ActorSmtp.Sinks;
-using Org.BouncyCastle.Crypto;
 
 namespace ActorSmtp.MessageAuthentication.Dkim;
 
@@ -11,6 +10,12 @@ namespace ActorSmtp.MessageAuthentication.Dkim;
 /// </summary>
 internal sealed class DkimKeys(IDnsLookup dns)
 {
+    // Making a key costs far more than using it (an RSA import; BouncyCastle's, for ARC, validates the modulus for ~20 ms).
+    // The keys are kept by their record's text (the resolver's cache returns the same record until its TTL ends), at most
+    // this many.
+    private const int MaxParsedKeys = 1024;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, KeyLookup> Parsed = new(StringComparer.Ordinal);
+
         public async ValueTask<KeyLookup> FindAsync(string domain, string selector, CancellationToken ct)
     {
         var answer = await dns.TxtAsync($"{selector}._domainkey.{domain}", ct).ConfigureAwait(false);
@@ -19,7 +24,15 @@ internal sealed class DkimKeys(IDnsLookup dns)
         var records = answer.Records.Where(IsKeyRecord).ToList();
         if (records.Count != 1)
             return new KeyLookup(null, DkimResult.PermError, records.Count == 0 ? "no key for the selector" : "several key records");
-        return Parse(records[0]);
+        return Parsed.TryGetValue(records[0], out var known) ? known : Remember(records[0], Parse(records[0]));
+    }
+
+    private static KeyLookup Remember(string record, KeyLookup lookup)
+    {
+        if (Parsed.Count >= MaxParsedKeys)
+            Parsed.Clear(); // rare: more selectors than this in one TTL; starting over keeps it bounded and simple
+        Parsed[record] = lookup;
+        return lookup;
     }
 
     /// <summary>§3.6.1: v=, when present, must be first and DKIM1; records without it are taken as keys.</summary>
@@ -32,16 +45,10 @@ internal sealed class DkimKeys(IDnsLookup dns)
             return new KeyLookup(null, DkimResult.PermError, "malformed key record");
         if (!tags.TryGetValue("p", out var p) || TagList.WithoutWhiteSpace(p).Length == 0)
             return new KeyLookup(null, DkimResult.PermError, "key revoked"); // §3.6.1: an empty p= is a revoked key
-        try
-        {
-            return new KeyLookup(KeyRecordParser.Instance.Key(txt), null, null);
-        }
-        catch (Exception e) when (e is FormatException or MimeKit.ParseException or ArgumentException or InvalidCastException)
-        {
-            return new KeyLookup(null, DkimResult.PermError, "malformed key: " + e.Message);
-        }
+        var (key, error) = DkimPublicKey.From(txt, tags);
+        return key is null ? new KeyLookup(null, DkimResult.PermError, error) : new KeyLookup(key, null, null);
     }
 }
 
 /// <param name="Key">The key, or null with <see cref="Failure"/> and <see cref="Reason"/>.</param>
-internal sealed record KeyLookup(AsymmetricKeyParameter? Key, DkimResult? Failure, string? Reason);
+internal sealed record KeyLookup(DkimPublicKey? Key, DkimResult? Failure, string? Reason);

@@ -1,6 +1,7 @@
 using ActorSmtp.Dns;
 using ActorSmtp.Sinks;
-using MimeKit;
+using System.Security.Cryptography;
+using MimeKit.Cryptography;
 
 namespace ActorSmtp.MessageAuthentication.Dkim;
 
@@ -18,7 +19,7 @@ public sealed class DkimVerification : IDisposable
     private readonly TimeProvider _time;
     private readonly SignedMessage _message;
     private List<Pending>? _pending;
-    private MimeMessage? _headers; // parsed once, when the block has a DKIM-Signature
+    private IReadOnlyList<DkimHeaderHash.Field>? _fields; // split once, when the block has a DKIM-Signature
 
     /// <param name="maxHeaderBytes">The server's max-header-size: a longer block is refused anyway, so nothing is verified.</param>
     public DkimVerification(IDnsLookup dns, int maxHeaderBytes, TimeProvider? time = null)
@@ -46,15 +47,15 @@ public sealed class DkimVerification : IDisposable
     {
         if (!_message.InBody && !_message.Overflowed)
             _pending = FindSignatures(_message.HeaderBlock, inBody: false); // a message of headers only
-        if (_pending is not { Count: > 0 } pending || _headers is not { } headers)
+        if (_pending is not { Count: > 0 } pending || _fields is not { } fields)
             return [];
         var checks = new DkimCheck[pending.Count];
         for (var i = 0; i < pending.Count; i++)
-            checks[i] = await VerifyAsync(pending[i], headers, ct).ConfigureAwait(false);
+            checks[i] = await VerifyAsync(pending[i], fields, ct).ConfigureAwait(false);
         return checks;
     }
 
-    private async ValueTask<DkimCheck> VerifyAsync(Pending pending, MimeMessage headers, CancellationToken ct)
+    private async ValueTask<DkimCheck> VerifyAsync(Pending pending, IReadOnlyList<DkimHeaderHash.Field> fields, CancellationToken ct)
     {
         if (pending.Signature is not { } signature)
             return new DkimCheck(DkimResult.PermError, pending.Domain, pending.Selector, null, pending.Error);
@@ -70,7 +71,9 @@ public sealed class DkimVerification : IDisposable
         var key = await _keys.FindAsync(signature.Domain, signature.Selector, ct).ConfigureAwait(false);
         if (key.Key is null)
             return Result(key.Failure!.Value, key.Reason);
-        if (!Verified(headers, pending.Field!, signature, key.Key))
+        if (key.Key.IsEd25519 != (signature.Algorithm == DkimSignatureAlgorithm.Ed25519Sha256))
+            return Result(DkimResult.PermError, "the key's type does not match a=");
+        if (!Verified(fields, pending.FieldIndex, signature, key.Key))
             return Result(DkimResult.Fail, "signature did not verify");
         // §8.2: content after l= is unsigned; a signature that covers only part of the body is not a pass here.
         return signature.BodyLength >= 0 && signature.BodyLength < body.CanonicalLength
@@ -78,43 +81,34 @@ public sealed class DkimVerification : IDisposable
             : Result(DkimResult.Pass, null);
     }
 
-    private static bool Verified(MimeMessage headers, Header field, DkimSignature signature, Org.BouncyCastle.Crypto.AsymmetricKeyParameter key)
+    private static bool Verified(IReadOnlyList<DkimHeaderHash.Field> fields, int field, DkimSignature signature, DkimPublicKey key)
     {
+        byte[] b;
         try
         {
-            return Verifier.Verify(headers, field, signature, key);
+            b = Convert.FromBase64String(signature.Signature);
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (FormatException)
         {
-            return false; // a key of the wrong type or size for a=, a b= that is not base64: no valid signature
+            return false; // a b= that is not base64 is no valid signature
         }
+        var hash = signature.Algorithm == DkimSignatureAlgorithm.RsaSha1 ? HashAlgorithmName.SHA1 : HashAlgorithmName.SHA256;
+        return key.Verify(DkimHeaderHash.Data(fields, field, signature), b, hash);
     }
-
-    private static readonly HeaderSignature Verifier = new();
 
     private List<Pending> FindSignatures(ReadOnlyMemory<byte> headerBlock, bool inBody)
     {
         var pending = new List<Pending>();
         if (!Contains(headerBlock.Span, "dkim-signature:"u8))
-            return pending; // most mail: no MimeKit parse at all
-        _headers = LoadHeaders(headerBlock, inBody);
-        foreach (var field in _headers.Headers)
-        {
-            if (field.Id != HeaderId.DkimSignature || pending.Count == MaxSignatures)
-                continue;
-            pending.Add(Pending.For(field));
-        }
+            return pending; // most mail: nothing more to do
+        _fields = DkimHeaderHash.Fields(inBody ? headerBlock.Span : Terminated(headerBlock).Span);
+        for (var i = 0; i < _fields.Count && pending.Count < MaxSignatures; i++)
+            if (_fields[i].Name.Equals("DKIM-Signature", StringComparison.OrdinalIgnoreCase))
+                pending.Add(Pending.For(i, _fields[i].Value));
         return pending;
     }
 
-    private static MimeMessage LoadHeaders(ReadOnlyMemory<byte> headerBlock, bool inBody)
-    {
-        var block = inBody ? headerBlock : Terminated(headerBlock);
-        using var stream = new MemoryStream(block.ToArray(), writable: false);
-        return MimeMessage.Load(stream);
-    }
-
-    /// <summary>A header block that the message ended in, completed with the empty line MimeKit expects.</summary>
+    /// <summary>A header block that the message ended in, completed with the empty line.</summary>
     private static ReadOnlyMemory<byte> Terminated(ReadOnlyMemory<byte> block) =>
         block.Span.EndsWith("\r\n"u8) ? (byte[])[.. block.Span, .. "\r\n"u8] : (byte[])[.. block.Span, .. "\r\n\r\n"u8];
 
@@ -132,20 +126,21 @@ public sealed class DkimVerification : IDisposable
             pending.Body?.Dispose();
     }
 
-    /// <summary>One signature being verified: its parsed tags and body hash, or why it could not be parsed.</summary>
-    private sealed record Pending(Header? Field, DkimSignature? Signature, BodyHasher? Body, string Domain, string Selector, string? Error)
+    /// <summary>One signature being verified: its field, parsed tags and body hash, or why it could not be parsed.</summary>
+    private sealed record Pending(int FieldIndex, DkimSignature? Signature, BodyHasher? Body, string Domain, string Selector, string? Error)
     {
-        public static Pending For(Header field)
+        public static Pending For(int field, string value)
         {
-            var (signature, error) = DkimSignature.Parse(field.Value);
+            var (signature, error) = DkimSignature.Parse(value);
             if (signature is null)
             {
-                var tags = TagList.Parse(field.Value);
-                return new Pending(null, null, null, tags?.GetValueOrDefault("d") ?? "", tags?.GetValueOrDefault("s") ?? "", error);
+                var tags = TagList.Parse(value);
+                return new Pending(field, null, null, tags?.GetValueOrDefault("d") ?? "", tags?.GetValueOrDefault("s") ?? "", error);
             }
-            if (!Verifier.Allows(signature.Algorithm))
-                return new Pending(null, null, null, signature.Domain, signature.Selector, $"algorithm {signature.AlgorithmName} is not accepted (RFC 8301)");
-            return new Pending(field, signature, new BodyHasher(signature.Algorithm, signature.BodyCanonicalization, signature.BodyLength), signature.Domain, signature.Selector, null);
+            if (signature.Algorithm == DkimSignatureAlgorithm.RsaSha1)
+                return new Pending(field, null, null, signature.Domain, signature.Selector, "rsa-sha1 is not accepted (RFC 8301 §3.1)");
+            return new Pending(field, signature, new BodyHasher(signature.Algorithm, signature.BodyCanonicalization, signature.BodyLength),
+                signature.Domain, signature.Selector, null);
         }
     }
 }

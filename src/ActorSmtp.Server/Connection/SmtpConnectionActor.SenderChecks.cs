@@ -200,7 +200,9 @@ internal sealed partial class SmtpConnectionActor
         var dkim = _dkim;
         _dkim = null; // the check owns it now
         var from = message.Headers.From is [var only] && only.LastIndexOf('@') is var at and >= 0 ? only[(at + 1)..].TrimEnd('>') : null;
-        checks.CompleteAsync(message.Id, _authentication!.Results, dkim, from, _arc).PipeTo(Self);
+        var (id, known, arc) = (message.Id, _authentication!.Results, _arc);
+        // Off the actor's thread: the signatures are CPU work (RSA, Ed25519), and this thread reads sockets for others.
+        Task.Run(() => checks.CompleteAsync(id, known, dkim, from, arc)).PipeTo(Self);
         _arc = null;
         return true;
     }
