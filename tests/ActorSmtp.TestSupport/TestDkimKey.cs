@@ -1,10 +1,7 @@
 using MimeKit;
 using MimeKit.Cryptography;
 using Org.BouncyCastle.Crypto;
-using Org.BouncyCastle.Crypto.Generators;
-using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Security;
-using Org.BouncyCastle.X509;
 
 namespace ActorSmtp.TestSupport;
 
@@ -14,12 +11,11 @@ namespace ActorSmtp.TestSupport;
 /// </summary>
 public sealed class TestDkimKey
 {
-    private static readonly SecureRandom Random = new();
     private readonly AsymmetricKeyParameter _private;
 
-    private TestDkimKey(AsymmetricCipherKeyPair pair, string domain, string selector, DkimSignatureAlgorithm algorithm, string keyRecord)
+    private TestDkimKey(AsymmetricKeyParameter key, string domain, string selector, DkimSignatureAlgorithm algorithm, string keyRecord)
     {
-        _private = pair.Private;
+        _private = key;
         Domain = domain;
         Selector = selector;
         Algorithm = algorithm;
@@ -38,20 +34,14 @@ public sealed class TestDkimKey
 
     public static TestDkimKey Rsa(string domain, string selector, int bits = 2048)
     {
-        var generator = new RsaKeyPairGenerator();
-        generator.Init(new KeyGenerationParameters(Random, bits));
-        var pair = generator.GenerateKeyPair();
-        var spki = SubjectPublicKeyInfoFactory.CreateSubjectPublicKeyInfo(pair.Public).GetEncoded();
-        return new TestDkimKey(pair, domain, selector, DkimSignatureAlgorithm.RsaSha256, "v=DKIM1; k=rsa; p=" + Convert.ToBase64String(spki));
+        var (key, record) = DkimKeyMaterial.Rsa(bits);
+        return new TestDkimKey(key, domain, selector, DkimSignatureAlgorithm.RsaSha256, record);
     }
 
     public static TestDkimKey Ed25519(string domain, string selector)
     {
-        var generator = new Ed25519KeyPairGenerator();
-        generator.Init(new Ed25519KeyGenerationParameters(Random));
-        var pair = generator.GenerateKeyPair();
-        var raw = ((Ed25519PublicKeyParameters)pair.Public).GetEncoded();
-        return new TestDkimKey(pair, domain, selector, DkimSignatureAlgorithm.Ed25519Sha256, "v=DKIM1; k=ed25519; p=" + Convert.ToBase64String(raw));
+        var (key, record) = DkimKeyMaterial.Ed25519();
+        return new TestDkimKey(key, domain, selector, DkimSignatureAlgorithm.Ed25519Sha256, record);
     }
 
     public DkimSigner Signer(DkimCanonicalizationAlgorithm canonicalization = DkimCanonicalizationAlgorithm.Relaxed) => new(_private, Domain, Selector, Algorithm)

@@ -3,11 +3,7 @@ using ActorSmtp.LoadTests.Clients;
 using ActorSmtp.LoadTests.Scenarios;
 using MimeKit;
 using MimeKit.Cryptography;
-using Org.BouncyCastle.Crypto;
-using Org.BouncyCastle.Crypto.Generators;
-using Org.BouncyCastle.Crypto.Parameters;
-using Org.BouncyCastle.Security;
-using Org.BouncyCastle.X509;
+using ActorSmtp.TestSupport;
 
 namespace ActorSmtp.LoadTests.Cli;
 
@@ -42,7 +38,7 @@ internal static class DkimMessageCommand
     {
         Directory.CreateDirectory(folder);
         var domain = from[(from.LastIndexOf('@') + 1)..];
-        var (key, record) = ed25519 ? Ed25519Key() : RsaKey();
+        var (key, record) = ed25519 ? DkimKeyMaterial.Ed25519() : DkimKeyMaterial.Rsa();
         var bodyFile = Path.Combine(folder, "body.txt");
         WriteBody(bodyFile, size);
         using var body = File.OpenRead(bodyFile);
@@ -73,22 +69,5 @@ internal static class DkimMessageCommand
         MessageBodies.FillLines(chunk);
         for (long written = 0; written < size; written += chunk.Length)
             file.Write(chunk, 0, (int)Math.Min(chunk.Length, Math.Max(80, size - written) / 80 * 80));
-    }
-
-    private static (AsymmetricKeyParameter Key, string Record) RsaKey()
-    {
-        var generator = new RsaKeyPairGenerator();
-        generator.Init(new KeyGenerationParameters(new SecureRandom(), 2048));
-        var pair = generator.GenerateKeyPair();
-        var spki = SubjectPublicKeyInfoFactory.CreateSubjectPublicKeyInfo(pair.Public).GetEncoded();
-        return (pair.Private, "v=DKIM1; k=rsa; p=" + Convert.ToBase64String(spki));
-    }
-
-    private static (AsymmetricKeyParameter Key, string Record) Ed25519Key()
-    {
-        var generator = new Ed25519KeyPairGenerator();
-        generator.Init(new Ed25519KeyGenerationParameters(new SecureRandom()));
-        var pair = generator.GenerateKeyPair();
-        return (pair.Private, "v=DKIM1; k=ed25519; p=" + Convert.ToBase64String(((Ed25519PublicKeyParameters)pair.Public).GetEncoded()));
     }
 }

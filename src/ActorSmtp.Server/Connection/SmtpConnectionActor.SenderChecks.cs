@@ -60,34 +60,27 @@ internal sealed partial class SmtpConnectionActor
 
     private void OnCheckingSender(object message)
     {
-        switch (message)
-        {
-            case SenderChecked sender:
-                OnSenderChecked(sender);
-                break;
-            case ConnectionProtocol.DeadlineExpired:
-                DeadlinePassed();
-                break;
-            default:
-                ElseAwaitAnswerPastGrace(message);
-                break;
-        }
+        if (message is SenderChecked sender)
+            OnSenderChecked(sender);
+        else
+            ElseAwaitCheck(message);
     }
 
     private void OnVerifyingMessage(object message)
     {
-        switch (message)
-        {
-            case MessageVerified verified:
-                OnMessageVerified(verified);
-                break;
-            case ConnectionProtocol.DeadlineExpired:
-                DeadlinePassed();
-                break;
-            default:
-                ElseAwaitAnswerPastGrace(message);
-                break;
-        }
+        if (message is MessageVerified verified)
+            OnMessageVerified(verified);
+        else
+            ElseAwaitCheck(message);
+    }
+
+    /// <summary>CheckingSender, VerifyingMessage: no deadline is set while the checks run (they are bounded); a shutdown waits for them.</summary>
+    private void ElseAwaitCheck(object message)
+    {
+        if (message is ConnectionProtocol.DeadlineExpired)
+            DeadlinePassed();
+        else
+            ElseAwaitAnswerPastGrace(message);
     }
 
     /// <summary>Before the greeting: the blocklists; <paramref name="starting"/>: the read loop is not running yet.</summary>

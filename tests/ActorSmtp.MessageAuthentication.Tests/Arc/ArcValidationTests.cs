@@ -1,6 +1,5 @@
 using System.Text;
 using ActorSmtp.MessageAuthentication.Arc;
-using ActorSmtp.MessageAuthentication.Tests.Dkim;
 using ActorSmtp.Sinks;
 using MimeKit;
 
@@ -11,7 +10,7 @@ public sealed class ArcValidationTests
 {
     private static readonly TestDkimKey Origin = TestDkimKey.Rsa("a.test", "s1");
     private static readonly TestDkimKey Forwarder = TestDkimKey.Rsa("fwd.test", "arc");
-    private readonly TxtZone _zone = new TxtZone().With(Origin.RecordName, Origin.KeyRecord).With(Forwarder.RecordName, Forwarder.KeyRecord);
+    private readonly FakeDns _zone = new FakeDns().Txt(Origin.RecordName, Origin.KeyRecord).Txt(Forwarder.RecordName, Forwarder.KeyRecord);
 
     private static async Task<byte[]> Forwarded(string body = "Forward me.\r\n")
     {

@@ -2,9 +2,12 @@ using System.Net;
 using System.Net.Sockets;
 using ActorSmtp.Dns;
 
-namespace ActorSmtp.MessageAuthentication.Tests.Dmarc;
+namespace ActorSmtp.MessageAuthentication.Tests;
 
-/// <summary>An in-process zone of TXT records; a name not given is NXDOMAIN, a name in <see cref="Failing"/> fails.</summary>
+/// <summary>
+/// An in-process zone of TXT records for the unit tests (DMARC records, DKIM keys; the end-to-end tests ask a real DNS
+/// server): a name not given is NXDOMAIN, a name in <see cref="Failing"/> fails.
+/// </summary>
 internal sealed class FakeDns : IDnsLookup
 {
     private readonly Dictionary<string, string[]> _txt = new(StringComparer.OrdinalIgnoreCase);
@@ -30,11 +33,11 @@ internal sealed class FakeDns : IDnsLookup
     }
 
     public ValueTask<DnsAnswer<IPAddress>> AddressesAsync(string name, AddressFamily family, CancellationToken ct = default) =>
-        throw new NotSupportedException("DMARC asks TXT only");
+        throw new NotSupportedException("these checks ask TXT only");
 
     public ValueTask<DnsAnswer<MxRecord>> MxAsync(string name, CancellationToken ct = default) =>
-        throw new NotSupportedException("DMARC asks TXT only");
+        throw new NotSupportedException("these checks ask TXT only");
 
     public ValueTask<DnsAnswer<string>> PtrAsync(IPAddress address, CancellationToken ct = default) =>
-        throw new NotSupportedException("DMARC asks TXT only");
+        throw new NotSupportedException("these checks ask TXT only");
 }
