@@ -79,26 +79,33 @@ send() { # port messages -> msg/s
     --mail-from load@a.test --out "$OUT/reports/$RANDOM" | grep -oE '[0-9.]+ msg/s' | tail -1 | cut -d' ' -f1
 }
 
-echo "rep mode msg_per_s cpu_ms_per_1000" | tee "$OUT/runs.txt"
-for rep in $(seq "$REPS"); do
-  for mode in off on; do
-    start_server "run-$rep-$mode" "$mode" null
-    send "$SERVER_PORT" 1000 >/dev/null # warm-up: JIT, and the DNS answers into the cache
-    before=$(cpu_ticks "$SERVER_PID")
-    rate=$(send "$SERVER_PORT" "$MESSAGES")
-    after=$(cpu_ticks "$SERVER_PID")
-    echo "$rep $mode $rate $(( (after - before) * 10 * 1000 / MESSAGES ))" | tee -a "$OUT/runs.txt"
-    kill -TERM "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
+echo "sink rep mode msg_per_s cpu_ms_per_1000" | tee "$OUT/runs.txt"
+for sink in null file; do
+  for rep in $(seq "$REPS"); do
+    for mode in off on; do
+      start_server "run-$sink-$rep-$mode" "$mode" "$sink"
+      send "$SERVER_PORT" 1000 >/dev/null # warm-up: JIT, and the DNS answers into the cache
+      before=$(cpu_ticks "$SERVER_PID")
+      rate=$(send "$SERVER_PORT" "$MESSAGES")
+      after=$(cpu_ticks "$SERVER_PID")
+      echo "$sink $rep $mode $rate $(( (after - before) * 10 * 1000 / MESSAGES ))" | tee -a "$OUT/runs.txt"
+      kill -TERM "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
+      rm -rf "$OUT/run-$sink-$rep-$mode/mail"
+    done
   done
 done
 python3 -c '
 import sys, statistics
 rows = [line.split() for line in open(sys.argv[1]).read().splitlines()[1:]]
 by = {}
-for rep, mode, rate, cpu in rows:
-    by.setdefault(rep, {})[mode] = float(rate)
-ratios = [v["on"] / v["off"] for v in by.values() if "on" in v and "off" in v]
-print("on/off ratios: " + ", ".join("%.2f" % r for r in ratios) + "; median %.2f" % statistics.median(ratios))' "$OUT/runs.txt" | tee "$OUT/summary.txt"
+for sink, rep, mode, rate, cpu in rows:
+    by.setdefault((sink, rep), {})[mode] = (float(rate), int(cpu))
+for sink in ("null", "file"):
+    pairs = [v for (s, _), v in by.items() if s == sink and "on" in v and "off" in v]
+    ratios = [v["on"][0] / v["off"][0] for v in pairs]
+    print("%s sink: on/off ratios %s; median %.2f; CPU ms/1000 off %s, on %s" % (sink,
+        ", ".join("%.2f" % r for r in ratios), statistics.median(ratios),
+        "/".join(str(v["off"][1]) for v in pairs), "/".join(str(v["on"][1]) for v in pairs)))' "$OUT/runs.txt" | tee "$OUT/summary.txt"
 
 start_server big on file
 load big --target "127.0.0.1:$SERVER_PORT" --pid "$SERVER_PID" --message-file "$OUT/big-message/message.eml" --mail-from load@a.test \
