@@ -74,6 +74,28 @@ public sealed class SenderAuthenticationTests(AuthenticationZone zone) : IClassF
     }
 
     [Fact]
+    public async Task Behind_a_proxy_spf_checks_the_address_the_proxy_header_gives()
+    {
+        await using var server = await Start("""
+            actorsmtp.authentication.spf = on
+            actorsmtp.trusted-proxies = [ "127.0.0.1/32" ]
+            actorsmtp.endpoints = [ { address = "127.0.0.1", port = 0, proxy-protocol = v1 } ]
+            """);
+        await using var proxy = await RawSmtpClient.ConnectAsync(server.EndPoint); // from 127.0.0.1, which a.test does not allow
+        await proxy.SendAsync($"PROXY TCP4 127.0.0.2 127.0.0.1 40000 {server.EndPoint.Port}\r\n");
+        await proxy.ExpectAsync("220");
+        await proxy.SendAsync("EHLO client.test\r\n");
+        await proxy.ExpectAsync("250");
+        await proxy.BeginDataAsync(from: "alice@a.test", to: "bob@rcpt.test");
+        await proxy.SendAsync("From: alice@a.test\r\nSubject: proxied\r\n\r\nHello\r\n.\r\n");
+        await proxy.ExpectAsync("250");
+
+        var spf = Authentication(server).GetProperty("spf");
+
+        Assert.Equal("pass", spf.GetProperty("result").GetString()); // 127.0.0.2, the client behind the proxy
+    }
+
+    [Fact]
     public async Task The_null_sender_is_checked_by_its_helo_name()
     {
         await using var server = await Start("actorsmtp.authentication.spf = on");
