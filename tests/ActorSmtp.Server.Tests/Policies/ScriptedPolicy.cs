@@ -5,7 +5,7 @@ namespace ActorSmtp.Server.Tests.Policies;
 
 /// <summary>
 /// A policy whose verdict the checked value spells: its first label (a HELO name, a local part) is one of
-/// reject, defer, crash, fail, slow, invalid, tag — anything else is accepted. At connect it answers its
+/// reject, defer, crash, fail, slow, invalid, tag, seen — anything else is accepted. At connect it answers its
 /// <c>connect</c> key. <c>label</c> goes into the reject texts and tags, so a chain's order shows in the replies.
 /// </summary>
 public sealed class ScriptedPolicy(Config config) : PolicyActor
@@ -42,6 +42,12 @@ public sealed class ScriptedPolicy(Config config) : PolicyActor
                 return new PolicyProtocol.Reject(550, "5.7.1", "too late to matter");
             case "invalid":
                 return new PolicyProtocol.Reject(250, "2.0.0", "a rejection that looks like success");
+            case "seen": // what sender authentication told it: SPF (from MAIL on) and the blocklists
+                return new PolicyProtocol.AcceptWith(new Dictionary<string, string>
+                {
+                    ["seen-spf"] = check.Authentication?.Spf?.Result.ToString() ?? "-",
+                    ["seen-dnsbl"] = check.Authentication?.Dnsbl?.Score.ToString() ?? "-",
+                });
             case "tag":
                 return new PolicyProtocol.AcceptWith(new Dictionary<string, string> { [$"{_label}-{check.Stage}"] = check.Recipient ?? check.MailFrom ?? "" });
             default:

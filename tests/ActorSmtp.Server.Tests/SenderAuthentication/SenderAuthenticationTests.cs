@@ -96,6 +96,24 @@ public sealed class SenderAuthenticationTests(AuthenticationZone zone) : IClassF
     }
 
     [Fact]
+    public async Task A_policy_at_rcpt_sees_the_spf_result_and_the_blocklists()
+    {
+        var policy = $$"""{ type = "{{typeof(ActorSmtp.Server.Tests.Policies.ScriptedPolicy).AssemblyQualifiedName}}", stages = [rcpt] }""";
+        await using var server = await Start($$"""
+            actorsmtp.authentication.spf = on
+            actorsmtp.trusted-networks = []
+            actorsmtp.dnsbl = [ { zone = "bl.test" } ]
+            actorsmtp.policies = [ {{policy}} ]
+            """);
+        using (var smtp = await Connect(server, "127.0.0.3"))
+            await smtp.SendAsync(Message("alice@a.test"), MailboxAddress.Parse("alice@a.test"), [MailboxAddress.Parse("seen@rcpt.test")]);
+
+        var tags = JsonDocument.Parse(File.ReadAllBytes(Assert.Single(Directory.GetFiles(server.MailDirectory, "*.json")))).RootElement.GetProperty("tags");
+
+        Assert.Equal(("Fail", "0"), (tags.GetProperty("seen-spf").GetString(), tags.GetProperty("seen-dnsbl").GetString()));
+    }
+
+    [Fact]
     public async Task The_null_sender_is_checked_by_its_helo_name()
     {
         await using var server = await Start("actorsmtp.authentication.spf = on");
